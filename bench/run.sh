@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and prints their tables (see docs/benchmarks.md for the latest figures).
+#   bash bench/run.sh            all of them
+#   bash bench/run.sh distance   the kernel micro-benchmark only
+#   bash bench/run.sh exact      exact top-10 over 100,000 x 128-d through SQL
+# SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket) and stop it.
+set -euo pipefail
+source "$(dirname "$0")/../tests/lib/common.sh"
+what=${1:-all}
+
+ensure_packages
+lock_installation
+build_and_install
+
+if [ "$what" = all ] || [ "$what" = distance ]; then
+  log "Distance kernels vs a scalar loop (Google Benchmark, median of 5)"
+  "$PGC_BUILD/bench/bench_distance" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+    --benchmark_filter='_median' 2>/dev/null || "$PGC_BUILD/bench/bench_distance" --benchmark_repetitions=5 \
+    --benchmark_report_aggregates_only=true | grep -E 'median|Benchmark|---'
+fi
+
+if [ "$what" = all ] || [ "$what" = exact ]; then
+  dir=/tmp/pg_commerce-bench
+  trap 'stop_server "$dir"' EXIT
+  start_server "$dir" 55433
+  log "Exact top-10 through SQL"
+  as_postgres "$PGC_BUILD/bench/bench_exact_scan" "host=$dir port=55433 dbname=postgres user=postgres"
+fi

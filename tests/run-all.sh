@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test: the GoogleTest units (ctest), the pg_regress suites and the
+# pg_isolation_regress specs in regress/, each against a throwaway PostgreSQL that pg_regress
+# starts as the postgres user on a unix socket and stops afterwards. Idempotent.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+ensure_packages
+lock_installation
+build_and_install
+
+log "Unit tests (ctest)"
+(cd "$PGC_BUILD" && ctest --output-on-failure -j"$(nproc)" | tail -n 3)
+
+PG_REGRESS_DIR=$(dirname "$(pg_config --pgxs)")/../test
+work=/tmp/pg_commerce-tests
+pgc_workdir "$work"
+"${SUDO[@]}" cp -r "$PGC_ROOT/regress/." "$work/"
+"${SUDO[@]}" chown -R "$PGC_OS_USER" "$work"
+
+status=0
+# run_suite NAME RUNNER SCHEDULE: one pg_regress-style runner over one schedule file.
+run_suite() {
+  local name=$1 runner=$2 schedule=$3
+  log "$name ($schedule)"
+  if ! as_postgres "$runner" --temp-instance="$work/$name-instance" --temp-config="$work/regress.conf" \
+    --bindir="$PG_BIN" --inputdir="$work" --outputdir="$work/$name" --schedule="$work/$schedule" \
+    --load-extension=pg_commerce --no-locale --encoding=UTF8; then
+    status=1
+    [ -f "$work/$name/regression.diffs" ] && head -n 200 "$work/$name/regression.diffs"
+  fi
+  # A backend that died by a signal is a failure even if every expected output matched.
+  if grep -hE 'terminated by signal|was terminated by exception' "$work/$name/log/postmaster.log" 2>/dev/null; then
+    echo "$name: a server process crashed (see $work/$name/log/postmaster.log)"
+    status=1
+  fi
+}
+
+as_postgres mkdir -p "$work/regress" "$work/isolation"
+run_suite regress "$PG_REGRESS_DIR/regress/pg_regress" schedule
+run_suite isolation "$PG_REGRESS_DIR/isolation/pg_isolation_regress" isolation_schedule
+exit $status
