@@ -20,7 +20,7 @@ if [ "$what" = all ] || [ "$what" = distance ]; then
 fi
 
 if [ "$what" = all ] || [ "$what" = exact ]; then
-  dir=/tmp/pg_commerce-bench
+  dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}
   trap 'stop_server "$dir"' EXIT
   start_server "$dir" 55433
   log "Exact top-10 through SQL"

@@ -13,7 +13,7 @@ log "Unit tests (ctest)"
 (cd "$PGC_BUILD" && ctest --output-on-failure -j"$(nproc)" | tail -n 3)
 
 PG_REGRESS_DIR=$(dirname "$(pg_config --pgxs)")/../test
-work=/tmp/pg_commerce-tests
+work=${PGC_TEST_WORK:-/tmp/pg_commerce-tests}
 pgc_workdir "$work"
 "${SUDO[@]}" cp -r "$PGC_ROOT/regress/." "$work/"
 "${SUDO[@]}" chown -R "$PGC_OS_USER" "$work"
