@@ -13,10 +13,24 @@ lock_installation
 build_and_install
 
 if [ "$what" = all ] || [ "$what" = distance ]; then
-  log "Distance kernels vs a scalar loop (Google Benchmark, median of 5)"
+  log "Distance kernels vs a plain scalar loop (Google Benchmark, median of 5 repetitions)"
+  printf "%-14s %6s %14s %14s %8s\n" kernel dims "SIMD GB/s" "scalar GB/s" ratio
   "$PGC_BUILD/bench/bench_distance" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
-    --benchmark_filter='_median' 2>/dev/null || "$PGC_BUILD/bench/bench_distance" --benchmark_repetitions=5 \
-    --benchmark_report_aggregates_only=true | grep -E 'median|Benchmark|---'
+    --benchmark_format=csv 2>/dev/null | awk -F, '
+    # rows look like "BM_L2Squared_Simd/128_median",...,bytes_per_second,...
+    NR == 1 { for (i = 1; i <= NF; i++) if ($i == "bytes_per_second") col = i; next }
+    $1 ~ /_median"$/ {
+      name = $1; gsub(/"/, "", name); sub(/_median$/, "", name)
+      split(name, parts, "/"); split(parts[1], kind, "_")
+      gbs[kind[2] "/" parts[2] "/" kind[3]] = $col / 1e9; kernels[kind[2]] = 1; sizes[parts[2]] = 1
+    }
+    END {
+      for (k in kernels) for (n in sizes) {
+        simd = gbs[k "/" n "/Simd"]; scalar = gbs[k "/" n "/Scalar"]
+        if (scalar == "") scalar = gbs[k "/" n "/Reference"]
+        if (simd != "" && scalar != "") printf "%-14s %6d %14.1f %14.1f %7.1fx\n", k, n, simd, scalar, simd / scalar
+      }
+    }' | sort -k1,1 -k2,2n
 fi
 
 if [ "$what" = all ] || [ "$what" = exact ]; then

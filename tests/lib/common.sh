@@ -62,7 +62,9 @@ pgc_workdir() {
   "${SUDO[@]}" install -d -o "$PGC_OS_USER" -m 0755 "$dir"
 }
 
-as_postgres() { "${SUDO[@]}" runuser -u "$PGC_OS_USER" -- "$@"; }
+# Runs a command as the postgres user from /, since the checkout (e.g. under /root) may not be
+# readable by it: every path handed to such a command is absolute.
+as_postgres() { (cd / && "${SUDO[@]}" runuser -u "$PGC_OS_USER" -- "$@"); }
 
 # start_server DIR PORT: a fresh cluster in DIR/data listening only on a unix socket in DIR.
 start_server() {
