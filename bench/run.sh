@@ -3,18 +3,19 @@
 #   bash bench/run.sh            all of them
 #   bash bench/run.sh distance   the kernel micro-benchmark only
 #   bash bench/run.sh exact      exact top-10 over 100,000 x 128-d through SQL
-# SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket) and stop it.
+# SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket, from a
+# private installation of this build) and stop it.
 set -euo pipefail
 source "$(dirname "$0")/../tests/lib/common.sh"
 what=${1:-all}
 
 ensure_packages
-lock_installation
-build_and_install
+build
+PG_BIN=$(make_test_install "${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-install")
 
 if [ "$what" = all ] || [ "$what" = distance ]; then
   log "Distance kernels vs a plain scalar loop (Google Benchmark, median of 5 repetitions)"
-  printf "%-14s %6s %14s %14s %8s\n" kernel dims "SIMD GB/s" "scalar GB/s" ratio
+  printf "%-14s %6s %12s %12s %12s %8s\n" kernel dims "SIMD GB/s" "Eigen GB/s" "scalar GB/s" "SIMD/scalar"
   "$PGC_BUILD/bench/bench_distance" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
     --benchmark_format=csv 2>/dev/null | awk -F, '
     # rows look like "BM_L2Squared_Simd/128_median",...,bytes_per_second,...
@@ -28,7 +29,8 @@ if [ "$what" = all ] || [ "$what" = distance ]; then
       for (k in kernels) for (n in sizes) {
         simd = gbs[k "/" n "/Simd"]; scalar = gbs[k "/" n "/Scalar"]
         if (scalar == "") scalar = gbs[k "/" n "/Reference"]
-        if (simd != "" && scalar != "") printf "%-14s %6d %14.1f %14.1f %7.1fx\n", k, n, simd, scalar, simd / scalar
+        eigen = gbs[k "/" n "/Eigen"]; if (eigen == "") eigen = "-"; else eigen = sprintf("%.1f", eigen)
+        if (simd != "" && scalar != "") printf "%-14s %6d %12.1f %12s %12.1f %10.1fx\n", k, n, simd, eigen, scalar, simd / scalar
       }
     }' | sort -k1,1 -k2,2n
 fi

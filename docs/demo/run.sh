@@ -7,8 +7,8 @@ set -euo pipefail
 source "$(dirname "$0")/../../tests/lib/common.sh"
 
 ensure_packages
-lock_installation
-build_and_install
+build
+install_system
 
 dir=/tmp/pg_commerce-demo
 port=55432
