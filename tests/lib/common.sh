@@ -73,8 +73,7 @@ start_server() {
   local dir=$1 port=$2
   pgc_workdir "$dir"
   as_postgres "$PG_BIN/initdb" -D "$dir/data" -U postgres --no-locale -E UTF8 -A trust >/dev/null
-  # 9>&-: a long-lived server must not inherit the install lock of the script that started it.
-  as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w 9>&- -o \
+  as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
     "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port" start >/dev/null
 }
 
