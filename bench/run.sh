@@ -3,6 +3,8 @@
 #   bash bench/run.sh            all of them
 #   bash bench/run.sh distance   the kernel micro-benchmark only
 #   bash bench/run.sh exact      exact top-10 over 100,000 x 128-d through SQL
+#   bash bench/run.sh relevance  BM25 nDCG@10 / Recall@100 on Cranfield, CISI, MEDLINE vs ts_rank
+#                                (data from $PGC_DATA, default ../shared/data beside the repo)
 # SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket) and stop it.
 set -euo pipefail
 source "$(dirname "$0")/../tests/lib/common.sh"
@@ -25,4 +27,15 @@ if [ "$what" = all ] || [ "$what" = exact ]; then
   start_server "$dir" 55433
   log "Exact top-10 through SQL"
   as_postgres "$PGC_BUILD/bench/bench_exact_scan" "host=$dir port=55433 dbname=postgres user=postgres"
+fi
+
+if [ "$what" = all ] || [ "$what" = relevance ]; then
+  data=${PGC_DATA:-$PGC_ROOT/../shared/data}
+  dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-relevance
+  port=${PGC_BENCH_PORT:-55434}
+  trap 'stop_server "$dir"' EXIT
+  start_server "$dir" "$port"
+  log "Relevance: core BM25 vs reference figures and ts_rank over GIN ($data/relevance)"
+  as_postgres "$PGC_BUILD/bench/bench_relevance" "$data/relevance" \
+    "host=$dir port=$port dbname=postgres user=postgres"
 fi
