@@ -5,6 +5,7 @@
 #   bash bench/run.sh exact      exact top-10 over 100,000 x 128-d through SQL
 #   bash bench/run.sh relevance  BM25 nDCG@10 / Recall@100 on Cranfield, CISI, MEDLINE vs ts_rank
 #                                (data from $PGC_DATA, default ../shared/data beside the repo)
+#   bash bench/run.sh topk       core BM25 top-10 over 1,000,000 synthetic titles, WAND vs all
 # SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket) and stop it.
 set -euo pipefail
 source "$(dirname "$0")/../tests/lib/common.sh"
@@ -27,6 +28,11 @@ if [ "$what" = all ] || [ "$what" = exact ]; then
   start_server "$dir" 55433
   log "Exact top-10 through SQL"
   as_postgres "$PGC_BUILD/bench/bench_exact_scan" "host=$dir port=55433 dbname=postgres user=postgres"
+fi
+
+if [ "$what" = all ] || [ "$what" = topk ]; then
+  log "BM25 top-10 in the core: block-max WAND vs scoring every match (WANDS queries)"
+  "$PGC_BUILD/bench/bench_topk" 1000000 "${PGC_DATA:-$PGC_ROOT/../shared/data}/wands/query.csv"
 fi
 
 if [ "$what" = all ] || [ "$what" = relevance ]; then
