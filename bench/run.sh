@@ -6,6 +6,7 @@
 #   bash bench/run.sh relevance  BM25 nDCG@10 / Recall@100 on Cranfield, CISI, MEDLINE vs ts_rank
 #                                (data from $PGC_DATA, default ../shared/data beside the repo)
 #   bash bench/run.sh topk       core BM25 top-10 over 1,000,000 synthetic titles, WAND vs all
+#   bash bench/run.sh segmentation  ICU Chinese segmentation vs gold brand/product spans
 # SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket) and stop it.
 set -euo pipefail
 source "$(dirname "$0")/../tests/lib/common.sh"
@@ -33,6 +34,11 @@ fi
 if [ "$what" = all ] || [ "$what" = topk ]; then
   log "BM25 top-10 in the core: block-max WAND vs scoring every match (WANDS queries)"
   "$PGC_BUILD/bench/bench_topk" 1000000 "${PGC_DATA:-$PGC_ROOT/../shared/data}/wands/query.csv"
+fi
+
+if [ "$what" = all ] || [ "$what" = segmentation ]; then
+  log "Chinese segmentation: ICU dictionary vs character unigrams on gold brand/product spans"
+  "$PGC_BUILD/bench/bench_segmentation" "${PGC_DATA:-$PGC_ROOT/../shared/data}/catalogs/ecommerce-ner-zh"
 fi
 
 if [ "$what" = all ] || [ "$what" = relevance ]; then
