@@ -4,13 +4,14 @@
 -- count, average length, document frequencies) BM25 needs, e.g.
 --   SELECT id, commerce.bm25_score(title, 'wireless headphones') OVER () AS score
 --   FROM products ORDER BY score DESC LIMIT 10;
+-- Both are STABLE, not IMMUTABLE: they read commerce.synonyms.
 CREATE FUNCTION commerce.bm25_score(document text, query text) RETURNS float8
-  AS 'MODULE_PATHNAME', 'commerce_bm25_score' LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;
+  AS 'MODULE_PATHNAME', 'commerce_bm25_score' LANGUAGE C STABLE WINDOW PARALLEL SAFE;
 CREATE FUNCTION commerce.bm25_score(document text, query text, analyzer text) RETURNS float8
-  AS 'MODULE_PATHNAME', 'commerce_bm25_score' LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;
+  AS 'MODULE_PATHNAME', 'commerce_bm25_score' LANGUAGE C STABLE WINDOW PARALLEL SAFE;
 CREATE FUNCTION commerce.bm25_score(document text, query text, analyzer text, k1 float8, b float8,
                                     typos boolean) RETURNS float8
-  AS 'MODULE_PATHNAME', 'commerce_bm25_score' LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;
+  AS 'MODULE_PATHNAME', 'commerce_bm25_score' LANGUAGE C STABLE WINDOW PARALLEL SAFE;
 COMMENT ON FUNCTION commerce.bm25_score(text, text) IS
   'BM25 score of the row''s document for the query, with the window partition as the corpus';
 
