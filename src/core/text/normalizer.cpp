@@ -1,6 +1,8 @@
 // ICU-backed implementations of case and accent folding.
 #include "core/text/normalizer.h"
 
+#include <algorithm>
+
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
@@ -35,6 +37,14 @@ bool is_diacritic(UChar32 c) {
 }  // namespace
 
 std::string fold_case(std::string_view utf8) {
+  // NFKC_Casefold maps ASCII only by lower-casing A-Z; most words in most catalogs are ASCII, and
+  // this path skips two UTF-16 conversions.
+  if (std::all_of(utf8.begin(), utf8.end(), [](char c) { return (c & 0x80) == 0; })) {
+    std::string out(utf8);
+    for (char &c : out)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+  }
   static const icu::Normalizer2 &nfkc_cf =
       instance(&icu::Normalizer2::getNFKCCasefoldInstance, "NFKC_Casefold");
   UErrorCode status = U_ZERO_ERROR;

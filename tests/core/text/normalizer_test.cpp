@@ -14,6 +14,17 @@ TEST(Normalizer, FoldCaseIsNfkcCasefold) {
   EXPECT_EQ(fold_case(""), "");
 }
 
+TEST(Normalizer, AsciiFastPathAgreesWithIcu) {
+  // Every ASCII character, alone and inside a word, folds as NFKC_Casefold would.
+  for (int c = 1; c < 128; ++c) {
+    const std::string ascii(1, static_cast<char>(c));
+    const std::string expected =
+        c >= 'A' && c <= 'Z' ? std::string(1, static_cast<char>(c + 32)) : ascii;
+    EXPECT_EQ(fold_case(ascii), expected) << c;
+    EXPECT_EQ(fold_case(ascii + "é"), fold_case(expected + "é")) << c;  // the ICU path
+  }
+}
+
 TEST(Normalizer, FoldAccentsRemovesLatinDiacritics) {
   EXPECT_EQ(fold_accents("crème brûlée"), "creme brulee");
   EXPECT_EQ(fold_accents("naïve Ångström"), "naive Angstrom");
