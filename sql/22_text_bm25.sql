@@ -12,6 +12,13 @@ CREATE FUNCTION commerce.bm25_score(document text, query text, analyzer text) RE
 CREATE FUNCTION commerce.bm25_score(document text, query text, analyzer text, k1 float8, b float8,
                                     typos boolean) RETURNS float8
   AS 'MODULE_PATHNAME', 'commerce_bm25_score' LANGUAGE C STABLE WINDOW PARALLEL SAFE;
+-- Several fields with weights (title 2.0, description 1.0): a term's frequency and the document's
+-- length are the weighted sums over fields (a simplified BM25F).
+CREATE FUNCTION commerce.bm25_score(documents text[], weights float8[], query text) RETURNS float8
+  AS 'MODULE_PATHNAME', 'commerce_bm25_score' LANGUAGE C STABLE WINDOW PARALLEL SAFE;
+CREATE FUNCTION commerce.bm25_score(documents text[], weights float8[], query text, analyzer text,
+                                    k1 float8, b float8, typos boolean) RETURNS float8
+  AS 'MODULE_PATHNAME', 'commerce_bm25_score' LANGUAGE C STABLE WINDOW PARALLEL SAFE;
 COMMENT ON FUNCTION commerce.bm25_score(text, text) IS
   'BM25 score of the row''s document for the query, with the window partition as the corpus';
 

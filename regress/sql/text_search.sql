@@ -38,6 +38,19 @@ SELECT id FROM (SELECT id, bm25_score(title, 'bluetoth', 'english', 1.2, 0.75, f
 SELECT id, id % 2 AS part, round(bm25_score(title, 'headphones') OVER (PARTITION BY id % 2)::numeric, 4)
   FROM text_items WHERE id IN (1, 2, 3, 4) ORDER BY id;
 
+-- several fields with weights: a title match counts twice a description match
+CREATE TABLE text_fields (id int PRIMARY KEY, title text, description text);
+INSERT INTO text_fields VALUES
+  (1, 'Oak desk', 'solid wood, brass handles'),
+  (2, 'Brass lamp', 'for an oak desk'),
+  (3, 'Chair', NULL);
+SELECT id, round(bm25_score(ARRAY[title, description], ARRAY[2.0, 1.0], 'brass') OVER ()::numeric, 4)
+  FROM text_fields ORDER BY id;
+SELECT id, round(bm25_score(ARRAY[title, description], ARRAY[1.0, 1.0], 'brass', 'english', 1.2, 0.75, false)
+  OVER ()::numeric, 4) FROM text_fields ORDER BY id;
+SELECT * FROM try($$SELECT commerce.bm25_score(ARRAY[title, description], ARRAY[1.0], 'x') OVER () FROM text_fields$$);
+SELECT * FROM try($$SELECT commerce.bm25_score(ARRAY[title], ARRAY[0.0], 'x') OVER () FROM text_fields$$);
+
 -- synonyms: two-way and one-way
 INSERT INTO synonyms VALUES ('sofa', 'couch', true), ('tv', 'television', false);
 SELECT id FROM (SELECT id, bm25_score(title, 'couch') OVER () AS s FROM text_items) t WHERE s > 0 ORDER BY id;
