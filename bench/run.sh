@@ -3,6 +3,10 @@
 #   bash bench/run.sh            all of them
 #   bash bench/run.sh distance   the kernel micro-benchmark only
 #   bash bench/run.sh exact      exact top-10 over 100,000 x 128-d through SQL
+#   bash bench/run.sh relevance  BM25 nDCG@10 / Recall@100 on Cranfield, CISI, MEDLINE vs ts_rank
+#                                (data from $PGC_DATA, default ../shared/data beside the repo)
+#   bash bench/run.sh topk       core BM25 top-10 over 1,000,000 synthetic titles, WAND vs all
+#   bash bench/run.sh segmentation  ICU Chinese segmentation vs gold brand/product spans
 # SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket, from a
 # private installation of this build) and stop it.
 set -euo pipefail
@@ -12,6 +16,14 @@ what=${1:-all}
 ensure_packages
 build
 PG_BIN=$(make_test_install "${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-install")
+
+# Every server a benchmark starts is stopped on exit, whichever benchmark fails.
+servers=()
+trap 'for s in "${servers[@]}"; do stop_server "$s"; done' EXIT
+bench_server() {
+  servers+=("$1")
+  start_server "$1" "$2"
+}
 
 if [ "$what" = all ] || [ "$what" = distance ]; then
   log "Distance kernels vs a plain scalar loop (Google Benchmark, median of 5 repetitions)"
@@ -37,8 +49,27 @@ fi
 
 if [ "$what" = all ] || [ "$what" = exact ]; then
   dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}
-  trap 'stop_server "$dir"' EXIT
-  start_server "$dir" 55433
+  bench_server "$dir" 55433
   log "Exact top-10 through SQL"
   as_postgres "$PGC_BUILD/bench/bench_exact_scan" "host=$dir port=55433 dbname=postgres user=postgres"
+fi
+
+if [ "$what" = all ] || [ "$what" = topk ]; then
+  log "BM25 top-10 in the core: block-max WAND vs scoring every match (WANDS queries)"
+  "$PGC_BUILD/bench/bench_topk" 1000000 "${PGC_DATA:-$PGC_ROOT/../shared/data}/wands/query.csv"
+fi
+
+if [ "$what" = all ] || [ "$what" = segmentation ]; then
+  log "Chinese segmentation: ICU dictionary vs character unigrams on gold brand/product spans"
+  "$PGC_BUILD/bench/bench_segmentation" "${PGC_DATA:-$PGC_ROOT/../shared/data}/catalogs/ecommerce-ner-zh"
+fi
+
+if [ "$what" = all ] || [ "$what" = relevance ]; then
+  data=${PGC_DATA:-$PGC_ROOT/../shared/data}
+  dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-relevance
+  port=${PGC_BENCH_PORT:-55434}
+  bench_server "$dir" "$port"
+  log "Relevance: core BM25 vs reference figures and ts_rank over GIN ($data/relevance)"
+  as_postgres "$PGC_BUILD/bench/bench_relevance" "$data/relevance" \
+    "host=$dir port=$port dbname=postgres user=postgres"
 fi

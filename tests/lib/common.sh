@@ -19,7 +19,7 @@ log() { printf '\n==> %s\n' "$*"; }
 PGC_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-client-$PG_MAJOR libpq-dev
-  libeigen3-dev libicu-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libeigen3-dev libicu-dev libgtest-dev libgmock-dev libbenchmark-dev libstemmer-dev
 )
 
 ensure_packages() {

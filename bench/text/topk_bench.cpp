@@ -1,0 +1,126 @@
+// Top-10 latency of the core BM25 search over synthetic product titles: block-max WAND (top_k)
+// against scoring every match (score_all, what a scan without the index has to do), on the same
+// in-memory index and the same queries, in the same run.
+//
+//   bench_topk [rows] [wands-query.csv]
+//
+// Titles are 6 to 14 words drawn Zipf-like (exponent 0.9) from 50,000 synthetic words plus the
+// WANDS shopping queries' words, placed among the 5,000 most popular, so the real queries hit long
+// posting lists. "Score every match" is the core's exhaustive scorer: it walks every posting of
+// every query term (and clears per-document arrays), which is what a search that must rank all
+// matches pays; it is not PostgreSQL's ts_rank.
+// Queries are the WANDS queries (OR semantics, no typos); without the file, two- and three-word
+// queries drawn from the same vocabulary.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/cancel.h"
+#include "core/text/analyzer.h"
+#include "core/text/bm25/inverted_index.h"
+#include "core/text/bm25/query.h"
+#include "core/text/bm25/search.h"
+
+namespace bm25 = commerce::text::bm25;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::vector<std::string> read_queries(const std::string &path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    const auto a = line.find('\t'), b = line.find('\t', a + 1);
+    if (a != std::string::npos) out.push_back(line.substr(a + 1, b - a - 1));
+  }
+  return out;
+}
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  const std::size_t rows = argc > 1 ? std::stoul(argv[1]) : 1000000;
+  std::vector<std::string> queries = argc > 2 ? read_queries(argv[2]) : std::vector<std::string>{};
+  auto &analyzer = commerce::text::cached_analyzer("english");
+
+  // Vocabulary: filler words, with the analysed query words placed at random ranks among the
+  // 5,000 most popular (query words are mostly ordinary product words, not rarities).
+  std::mt19937 rng(42);
+  std::vector<std::string> vocabulary;
+  for (int i = 0; i < 50000; ++i) vocabulary.push_back("w" + std::to_string(i));
+  std::set<std::string> seen;
+  std::uniform_int_distribution<std::size_t> popular(0, 4999);
+  for (const auto &q : queries)
+    for (const auto &t : analyzer.analyze(q))
+      if (seen.insert(t.term).second) vocabulary.insert(vocabulary.begin() + popular(rng), t.term);
+  std::vector<double> weights;
+  for (std::size_t i = 1; i <= vocabulary.size(); ++i) weights.push_back(1.0 / std::pow(i, 0.9));
+  std::discrete_distribution<std::size_t> pick(weights.begin(), weights.end());
+  std::uniform_int_distribution<int> length(6, 14);
+
+  const auto build_start = Clock::now();
+  bm25::InvertedIndex index;
+  std::vector<commerce::text::Token> tokens;
+  for (std::size_t d = 0; d < rows; ++d) {
+    tokens.clear();
+    const int n = length(rng);
+    for (int i = 0; i < n; ++i)
+      tokens.push_back({vocabulary[pick(rng)], static_cast<std::uint32_t>(i), 0, 0, false});
+    index.add(static_cast<std::int64_t>(d), {bm25::Field{&tokens, 1.0}});
+  }
+  index.prepare(bm25::Params{});
+  const double build_s = std::chrono::duration<double>(Clock::now() - build_start).count();
+
+  if (queries.empty()) {
+    std::uniform_int_distribution<std::size_t> top(0, 1999);
+    for (int i = 0; i < 480; ++i)
+      queries.push_back(vocabulary[top(rng)] + " " + vocabulary[top(rng)] +
+                        (i % 2 ? " " + vocabulary[top(rng)] : std::string()));
+  }
+
+  std::vector<double> pruned_ms, full_ms;
+  std::uint64_t scored = 0, matched = 0;
+  commerce::CancelCheck cancel;
+  for (const auto &text : queries) {
+    const bm25::Query q = bm25::parse_words(text, analyzer);
+    if (q.clauses.empty()) continue;
+    bm25::SearchStats stats;
+    auto t0 = Clock::now();
+    const auto top = bm25::top_k(index, q, 10, bm25::Params{}, cancel, &stats);
+    auto t1 = Clock::now();
+    const auto all = bm25::score_all(index, q, bm25::Params{}, cancel);
+    auto t2 = Clock::now();
+    if (!top.empty() && std::abs(top[0].score - all[0].score) > 1e-9) {
+      std::fprintf(stderr, "mismatch on query \"%s\"\n", text.c_str());
+      return 1;
+    }
+    pruned_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    full_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+    scored += stats.scored;
+    matched += all.size();
+  }
+  std::printf("rows %zu, vocabulary %zu, build %.1f s, %zu queries\n", rows, vocabulary.size(),
+              build_s, pruned_ms.size());
+  std::printf("%-28s %10s %10s\n", "top-10", "median ms", "p95 ms");
+  std::printf("%-28s %10.3f %10.3f\n", "block-max WAND (top_k)", percentile(pruned_ms, 0.5),
+              percentile(pruned_ms, 0.95));
+  std::printf("%-28s %10.3f %10.3f\n", "score every match", percentile(full_ms, 0.5),
+              percentile(full_ms, 0.95));
+  std::printf("median speed-up %.1fx; documents fully scored: %.2f%% of matches (%llu of %llu)\n",
+              percentile(full_ms, 0.5) / percentile(pruned_ms, 0.5),
+              100.0 * static_cast<double>(scored) / static_cast<double>(matched),
+              static_cast<unsigned long long>(scored), static_cast<unsigned long long>(matched));
+  return 0;
+}

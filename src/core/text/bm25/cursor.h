@@ -1,0 +1,45 @@
+// Cursors over the documents a query clause matches, in ascending DocId order, each with its
+// BM25 contribution and the upper bounds that let top-k search skip documents:
+//   TermCursor   one term's postings (block-max bounds from the index)
+//   ListCursor   a materialised list of (doc, score), used for phrases
+//   UnionCursor  any of several cursors (a required clause with synonyms or typo variants)
+// Dead (tombstoned) documents are skipped by every cursor.
+#pragma once
+#include "core/pure_cpp.h"
+
+#include <memory>
+#include <vector>
+
+#include "core/text/bm25/inverted_index.h"
+#include "core/text/bm25/query.h"
+
+namespace commerce::text::bm25 {
+
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  DocId doc() const { return doc_; }  // kNoDoc once exhausted
+  double max_score() const { return max_score_; }
+  virtual void next() = 0;
+  // Moves to the first document >= target (never backwards).
+  virtual void advance(DocId target) = 0;
+  // The contribution at doc(); only valid while doc() != kNoDoc.
+  virtual double score() const = 0;
+  // An upper bound of score() for every document in [target, *last]; *last >= target.
+  virtual double block_bound(DocId target, DocId *last) = 0;
+
+ protected:
+  DocId doc_ = kNoDoc;
+  double max_score_ = 0.0;
+};
+
+// The cursor for one alternative, or nullptr when it matches no live document. `weight` is
+// boost x idf x (k1 + 1); the index must be prepared for the same parameters.
+std::unique_ptr<Cursor> open_alternative(const InvertedIndex &index, const Alternative &alt,
+                                         const Params &params);
+
+// One cursor for a whole clause (a union when it has several alternatives), or nullptr.
+std::unique_ptr<Cursor> open_clause(const InvertedIndex &index, const Clause &clause,
+                                    const Params &params);
+
+}  // namespace commerce::text::bm25

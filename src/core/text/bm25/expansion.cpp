@@ -1,0 +1,120 @@
+// Synonym and typo expansion of parsed queries.
+#include "core/text/bm25/expansion.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <tuple>
+
+#include "core/error.h"
+#include "core/text/bm25/edit_distance.h"
+
+namespace commerce::text::bm25 {
+namespace {
+
+Alternative analysed(const std::string &text, Analyzer &analyzer, bool must_be_single) {
+  Alternative alt;
+  std::uint32_t first = 0;
+  for (const Token &t : analyzer.analyze(text)) {
+    if (t.joined) continue;
+    if (alt.terms.empty()) first = t.position;
+    alt.terms.push_back(t.term);
+    alt.offsets.push_back(t.position - first);
+  }
+  if (alt.terms.empty()) {
+    throw Error(sqlstate::kInvalidParameterValue,
+                "synonym \"" + text + "\" has no searchable words",
+                "Stop words and punctuation are not indexed; use a content word.");
+  }
+  if (must_be_single && alt.is_phrase()) {
+    throw Error(sqlstate::kInvalidParameterValue, "synonym \"" + text + "\" must be a single word",
+                "Only single words are looked up; make the rule one-way from a single word.");
+  }
+  return alt;
+}
+
+bool has_digit(const std::string &s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+void SynonymMap::add(const std::string &from, const std::string &to, bool two_way,
+                     Analyzer &analyzer) {
+  const Alternative a = analysed(from, analyzer, true);
+  const Alternative b = analysed(to, analyzer, two_way);
+  auto link = [&](const Alternative &key, const Alternative &value) {
+    std::vector<Alternative> &list = map_[key.terms[0]];
+    for (const Alternative &existing : list)
+      if (existing.terms == value.terms) return;
+    if (value.terms != key.terms) list.push_back(value);
+  };
+  link(a, b);
+  if (two_way) link(b, a);
+}
+
+const std::vector<Alternative> *SynonymMap::find(const std::string &term) const {
+  auto it = map_.find(term);
+  return it == map_.end() ? nullptr : &it->second;
+}
+
+void expand_synonyms(Query &query, const SynonymMap &synonyms) {
+  for (Clause &clause : query.clauses) {
+    std::vector<Alternative> added;
+    for (const Alternative &alt : clause.alternatives) {
+      if (alt.is_phrase()) continue;
+      if (const auto *list = synonyms.find(alt.terms[0])) {
+        for (Alternative syn : *list) {
+          syn.boost = alt.boost;
+          added.push_back(std::move(syn));
+        }
+      }
+    }
+    for (Alternative &a : added) {
+      const bool duplicate = std::any_of(clause.alternatives.begin(), clause.alternatives.end(),
+                                         [&](const Alternative &e) { return e.terms == a.terms; });
+      if (!duplicate) clause.alternatives.push_back(std::move(a));
+    }
+  }
+}
+
+void expand_typos(Query &query, const InvertedIndex &index, const TypoOptions &options) {
+  if (!options.enabled) return;
+  for (Clause &clause : query.clauses) {
+    if (clause.occur == Occur::kMustNot) continue;  // -word excludes exactly that word
+    std::vector<Alternative> added;
+    for (const Alternative &alt : clause.alternatives) {
+      if (alt.is_phrase() || alt.boost != 1.0 || has_digit(alt.terms[0])) continue;
+      const std::u32string word = code_points(alt.terms[0]);
+      const std::u32string typed = code_points(alt.surface.empty() ? alt.terms[0] : alt.surface);
+      const int length = static_cast<int>(typed.size());
+      const int max_edits = length >= options.two_edits_from  ? 2
+                            : length >= options.one_edit_from ? 1
+                                                              : 0;
+      if (max_edits == 0) continue;
+      // (distance, -document frequency, term): nearest first, then the most common spelling.
+      std::vector<std::tuple<int, std::int64_t, TermId>> found;
+      for (TermId t = 0; t < index.term_count(); ++t) {
+        const std::string &candidate = index.term(t);
+        const auto bytes_apart =
+            std::abs(static_cast<long>(candidate.size()) - static_cast<long>(alt.terms[0].size()));
+        if (bytes_apart > 4L * (max_edits + 2) || candidate == alt.terms[0]) continue;
+        if (index.postings(t).live_docs == 0 || has_digit(candidate)) continue;
+        const std::u32string other = code_points(candidate);
+        const int d = std::min(bounded_edit_distance(word, other, max_edits),
+                               bounded_edit_distance(typed, other, max_edits));
+        if (d <= max_edits) found.emplace_back(d, -std::int64_t{index.postings(t).live_docs}, t);
+      }
+      std::sort(found.begin(), found.end());
+      if (found.size() > options.max_variants) found.resize(options.max_variants);
+      for (const auto &[d, df, t] : found)
+        added.push_back(Alternative{{index.term(t)}, {0}, options.boost});
+    }
+    for (Alternative &a : added) {
+      const bool duplicate = std::any_of(clause.alternatives.begin(), clause.alternatives.end(),
+                                         [&](const Alternative &e) { return e.terms == a.terms; });
+      if (!duplicate) clause.alternatives.push_back(std::move(a));
+    }
+  }
+}
+
+}  // namespace commerce::text::bm25

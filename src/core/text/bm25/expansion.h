@@ -1,0 +1,50 @@
+// Query-time expansion: synonyms (sofa <-> couch, tv -> television) and typo tolerance (each
+// word of 5+ letters also matches dictionary terms one edit away, 9+ letters two edits). Both add
+// alternatives to a clause, so a required word stays required but may be met by a variant.
+#pragma once
+#include "core/pure_cpp.h"
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/text/analyzer.h"
+#include "core/text/bm25/inverted_index.h"
+#include "core/text/bm25/query.h"
+
+namespace commerce::text::bm25 {
+
+// Synonyms keyed by an analysed single term. Each entry is the analysed replacement (one term or
+// a phrase).
+class SynonymMap {
+ public:
+  // Adds `from` -> `to` (and `to` -> `from` when two_way). Both sides are analysed with
+  // `analyzer`; a side that is looked up (from, and to when two_way) must be a single word.
+  // Throws Error 22023 otherwise, or when a side analyses to nothing (a stop word).
+  void add(const std::string &from, const std::string &to, bool two_way, Analyzer &analyzer);
+  const std::vector<Alternative> *find(const std::string &term) const;
+  std::size_t size() const { return map_.size(); }
+
+ private:
+  std::unordered_map<std::string, std::vector<Alternative>> map_;
+};
+
+struct TypoOptions {
+  bool enabled = true;
+  int one_edit_from = 5;         // words of at least this many letters tolerate one edit
+  int two_edits_from = 9;        // and of at least this many, two
+  double boost = 0.5;            // a variant counts for this fraction of an exact match
+  std::size_t max_variants = 8;  // per word, nearest first, then most frequent
+};
+
+// Adds synonym alternatives to every single-term alternative that has synonyms.
+void expand_synonyms(Query &query, const SynonymMap &synonyms);
+
+// Adds dictionary terms within the edit bound to every single-term alternative of an optional or
+// required clause. The bound and the word length are those of the word as typed; a dictionary
+// term matches when it is within the bound of either the typed word or its stem (the dictionary
+// holds stems: "wireles" is one edit from "wireless", "headphnes" stems to one edit from
+// "headphon"). Words containing digits are left alone: WH-1000XM3 is not a typo of XM4.
+void expand_typos(Query &query, const InvertedIndex &index, const TypoOptions &options);
+
+}  // namespace commerce::text::bm25

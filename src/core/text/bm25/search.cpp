@@ -1,0 +1,220 @@
+// Block-max WAND, the conjunctive driver for required clauses, and the exhaustive scorer.
+#include "core/text/bm25/search.h"
+
+#include <algorithm>
+#include <memory>
+#include <queue>
+
+#include "core/text/bm25/cursor.h"
+
+namespace commerce::text::bm25 {
+namespace {
+
+using CursorPtr = std::unique_ptr<Cursor>;
+
+bool better(const Hit &a, const Hit &b) {
+  return a.score > b.score || (a.score == b.score && a.doc < b.doc);
+}
+
+// The k best hits seen so far; threshold() is what a new document must beat.
+class TopK {
+ public:
+  explicit TopK(std::size_t k) : k_(k) {}
+  bool full() const { return heap_.size() >= k_; }
+  double threshold() const { return full() ? heap_.front().score : -1.0; }
+  void offer(const Hit &hit) {
+    if (k_ == 0) return;
+    if (!full()) {
+      heap_.push_back(hit);
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    } else if (better(hit, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), better);
+      heap_.back() = hit;
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    }
+  }
+  std::vector<Hit> sorted() && {
+    std::sort(heap_.begin(), heap_.end(), better);
+    return std::move(heap_);
+  }
+
+ private:
+  std::size_t k_;
+  std::vector<Hit> heap_;  // a heap whose front is the worst kept hit
+};
+
+struct Opened {
+  std::vector<CursorPtr> must, should, must_not;
+  bool impossible = false;  // a required clause matches nothing
+};
+
+Opened open(const InvertedIndex &index, const Query &query, const Params &params) {
+  Opened o;
+  for (const Clause &clause : query.clauses) {
+    CursorPtr c = open_clause(index, clause, params);
+    if (!c) {
+      o.impossible = o.impossible || clause.occur == Occur::kMust;
+      continue;
+    }
+    (clause.occur == Occur::kMust     ? o.must
+     : clause.occur == Occur::kShould ? o.should
+                                      : o.must_not)
+        .push_back(std::move(c));
+  }
+  return o;
+}
+
+bool excluded(std::vector<CursorPtr> &must_not, DocId d) {
+  for (auto &c : must_not) {
+    c->advance(d);
+    if (c->doc() == d) return true;
+  }
+  return false;
+}
+
+void block_max_wand(const InvertedIndex &index, Opened &o, TopK &top, CancelCheck &cancel,
+                    SearchStats &stats) {
+  std::vector<Cursor *> cursors;
+  for (auto &c : o.should) cursors.push_back(c.get());
+  auto by_doc = [](const Cursor *a, const Cursor *b) { return a->doc() < b->doc(); };
+  std::sort(cursors.begin(), cursors.end(), by_doc);
+  while (true) {
+    cancel.poll();
+    const double threshold = top.threshold();
+    // Pivot: the first cursor at which the sum of global bounds can beat the threshold. Every
+    // document before the pivot's lies only in cursors whose bounds together cannot.
+    double bound = 0.0;
+    std::size_t pivot = cursors.size();
+    for (std::size_t i = 0; i < cursors.size() && cursors[i]->doc() != kNoDoc; ++i) {
+      bound += cursors[i]->max_score();
+      if (bound > threshold) {
+        pivot = i;
+        break;
+      }
+    }
+    if (pivot == cursors.size()) return;
+    const DocId pivot_doc = cursors[pivot]->doc();
+    while (pivot + 1 < cursors.size() && cursors[pivot + 1]->doc() == pivot_doc) ++pivot;
+
+    // Tighter check with the bounds of the blocks that hold pivot_doc.
+    double block_bound = 0.0;
+    DocId block_end = kNoDoc;
+    for (std::size_t i = 0; i <= pivot; ++i) {
+      DocId last;
+      block_bound += cursors[i]->block_bound(pivot_doc, &last);
+      block_end = std::min(block_end, last);
+    }
+    if (block_bound > threshold) {
+      if (cursors[0]->doc() == pivot_doc) {
+        if (!excluded(o.must_not, pivot_doc)) {
+          double score = 0.0;
+          for (std::size_t i = 0; i <= pivot; ++i) score += cursors[i]->score();
+          ++stats.scored;
+          top.offer({pivot_doc, index.key(pivot_doc), score});
+        }
+        for (std::size_t i = 0; i <= pivot; ++i) cursors[i]->next();
+      } else {
+        // Documents before pivot_doc cannot beat the threshold: catch one cursor up.
+        std::size_t lag = 0;
+        while (cursors[lag + 1]->doc() < pivot_doc) ++lag;
+        cursors[lag]->advance(pivot_doc);
+      }
+    } else {
+      // No document up to the end of these blocks can beat the threshold, unless a cursor after
+      // the pivot joins in: jump to whichever comes first.
+      DocId target = block_end == kNoDoc ? kNoDoc : block_end + 1;
+      if (pivot + 1 < cursors.size()) target = std::min(target, cursors[pivot + 1]->doc());
+      if (target <= pivot_doc) target = pivot_doc + 1;
+      for (std::size_t i = 0; i <= pivot; ++i) cursors[i]->advance(target);
+    }
+    std::sort(cursors.begin(), cursors.end(), by_doc);
+  }
+}
+
+void conjunctive(const InvertedIndex &index, Opened &o, TopK &top, CancelCheck &cancel,
+                 SearchStats &stats) {
+  double optional_bound = 0.0;
+  for (auto &c : o.should) optional_bound += c->max_score();
+  // The rarest list leads, so the intersection is walked from its shortest side.
+  std::sort(o.must.begin(), o.must.end(),
+            [](const CursorPtr &a, const CursorPtr &b) { return a->doc() > b->doc(); });
+  DocId d = 0;
+  while (true) {
+    cancel.poll();
+    // Leapfrog until every required cursor sits on the same document.
+    bool aligned = false;
+    while (!aligned) {
+      aligned = true;
+      for (auto &c : o.must) {
+        c->advance(d);
+        if (c->doc() == kNoDoc) return;
+        if (c->doc() != d) {
+          d = c->doc();
+          aligned = false;
+        }
+      }
+    }
+    double required = 0.0;
+    for (auto &c : o.must) required += c->score();
+    if (required + optional_bound > top.threshold() && !excluded(o.must_not, d)) {
+      double score = required;
+      for (auto &c : o.should) {
+        c->advance(d);
+        if (c->doc() == d) score += c->score();
+      }
+      ++stats.scored;
+      top.offer({d, index.key(d), score});
+    }
+    if (d == kNoDoc - 1) return;
+    ++d;
+  }
+}
+
+}  // namespace
+
+std::vector<Hit> top_k(const InvertedIndex &index, const Query &query, std::size_t k,
+                       const Params &params, CancelCheck &cancel, SearchStats *stats) {
+  check_params(params);
+  index.prepare(params);
+  SearchStats local;
+  SearchStats &s = stats != nullptr ? *stats : local;
+  TopK top(k);
+  Opened o = open(index, query, params);
+  if (o.impossible || k == 0) return {};
+  if (!o.must.empty()) {
+    conjunctive(index, o, top, cancel, s);
+  } else {
+    block_max_wand(index, o, top, cancel, s);
+  }
+  return std::move(top).sorted();
+}
+
+std::vector<Hit> score_all(const InvertedIndex &index, const Query &query, const Params &params,
+                           CancelCheck &cancel) {
+  check_params(params);
+  index.prepare(params);
+  Opened o = open(index, query, params);
+  if (o.impossible) return {};
+  const std::size_t slots = index.document_slots();
+  std::vector<double> score(slots, 0.0);
+  std::vector<std::uint32_t> required_hits(slots, 0);
+  std::vector<bool> any(slots, false), banned(slots, false);
+  auto walk = [&](Cursor &c, auto &&visit) {
+    for (; c.doc() != kNoDoc; c.next()) {
+      cancel.poll();
+      visit(c.doc(), c.score());
+    }
+  };
+  for (auto &c : o.must) walk(*c, [&](DocId d, double s) { score[d] += s, ++required_hits[d]; });
+  for (auto &c : o.should) walk(*c, [&](DocId d, double s) { score[d] += s, any[d] = true; });
+  for (auto &c : o.must_not) walk(*c, [&](DocId d, double) { banned[d] = true; });
+  std::vector<Hit> hits;
+  for (DocId d = 0; d < slots; ++d) {
+    const bool matches = o.must.empty() ? any[d] : required_hits[d] == o.must.size();
+    if (matches && !banned[d]) hits.push_back({d, index.key(d), score[d]});
+  }
+  std::sort(hits.begin(), hits.end(), better);
+  return hits;
+}
+
+}  // namespace commerce::text::bm25

@@ -1,0 +1,56 @@
+// Reading commerce.synonyms through SPI and turning its rows into a SynonymMap.
+#include "pg/text/text_args.h"
+
+#include "core/error.h"
+
+extern "C" {
+#include "executor/spi.h"
+}
+
+namespace commerce::pg {
+
+SynonymRows read_synonyms() {
+  SynonymRows rows{0, nullptr, nullptr, nullptr};
+  MemoryContext caller = CurrentMemoryContext;
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+  const int rc = SPI_execute(
+      "SELECT term, synonym, two_way FROM commerce.synonyms ORDER BY term, synonym", true, 0);
+  if (rc != SPI_OK_SELECT)
+    elog(ERROR, "could not read commerce.synonyms: %s", SPI_result_code_string(rc));
+  const int n = static_cast<int>(SPI_processed);
+  MemoryContext spi = MemoryContextSwitchTo(caller);
+  rows.count = n;
+  rows.terms = static_cast<char **>(palloc(sizeof(char *) * (n + 1)));
+  rows.synonyms = static_cast<char **>(palloc(sizeof(char *) * (n + 1)));
+  rows.two_way = static_cast<bool *>(palloc(sizeof(bool) * (n + 1)));
+  MemoryContextSwitchTo(spi);
+  for (int i = 0; i < n; ++i) {
+    HeapTuple tuple = SPI_tuptable->vals[i];
+    TupleDesc desc = SPI_tuptable->tupdesc;
+    bool null = false;
+    const char *term = SPI_getvalue(tuple, desc, 1);
+    const char *synonym = SPI_getvalue(tuple, desc, 2);
+    const Datum two_way = SPI_getbinval(tuple, desc, 3, &null);
+    rows.terms[i] = MemoryContextStrdup(caller, term != nullptr ? term : "");
+    rows.synonyms[i] = MemoryContextStrdup(caller, synonym != nullptr ? synonym : "");
+    rows.two_way[i] = !null && DatumGetBool(two_way);
+  }
+  SPI_finish();
+  return rows;
+}
+
+commerce::text::bm25::SynonymMap synonym_map(const SynonymRows &rows,
+                                             commerce::text::Analyzer &analyzer) {
+  commerce::text::bm25::SynonymMap map;
+  for (int i = 0; i < rows.count; ++i) {
+    try {
+      map.add(rows.terms[i], rows.synonyms[i], rows.two_way[i], analyzer);
+    } catch (const commerce::Error &) {
+      // Skipped on purpose (see the header): the table's CHECK already rejects rules that no
+      // analyzer could use, and a stop word for this analyzer is simply not searchable.
+    }
+  }
+  return map;
+}
+
+}  // namespace commerce::pg

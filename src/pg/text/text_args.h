@@ -1,0 +1,36 @@
+// Small helpers shared by the text functions: viewing a text Datum from C++, and the synonym
+// rules read from commerce.synonyms. Include after C++ and core headers (pg_headers.h last).
+#pragma once
+
+#include <string_view>
+
+#include "core/text/analyzer.h"
+#include "core/text/bm25/expansion.h"
+#include "pg/pg_headers.h"
+
+namespace commerce::pg {
+
+// The bytes of a detoasted text value; valid while the value is.
+inline std::string_view view(const ::text *t) {
+  return std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+// The rows of commerce.synonyms, copied into CurrentMemoryContext. Trivially destructible, so it
+// can be filled by PostgreSQL calls and then read inside a guarded region.
+struct SynonymRows {
+  int count;
+  char **terms;
+  char **synonyms;
+  bool *two_way;
+};
+
+// Reads commerce.synonyms through SPI. Call outside guarded regions: it may raise ERROR.
+SynonymRows read_synonyms();
+
+// Builds the synonym map for `analyzer`. Rules that the analyzer cannot use (a side that is a
+// stop word for it, or a multi-word side that would have to be looked up) are skipped, so one
+// odd rule cannot break every search. Call inside a guarded region.
+commerce::text::bm25::SynonymMap synonym_map(const SynonymRows &rows,
+                                             commerce::text::Analyzer &analyzer);
+
+}  // namespace commerce::pg
