@@ -3,6 +3,7 @@
 #   bash bench/run.sh            all of them
 #   bash bench/run.sh distance   the kernel micro-benchmark only
 #   bash bench/run.sh exact      exact top-10 over 100,000 x 128-d through SQL
+#   bash bench/run.sh recs-quality  offline HIT@10/NDCG@10 of the recommenders (Amazon Beauty, Sports)
 # SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket) and stop it.
 set -euo pipefail
 source "$(dirname "$0")/../tests/lib/common.sh"
@@ -25,4 +26,14 @@ if [ "$what" = all ] || [ "$what" = exact ]; then
   start_server "$dir" 55433
   log "Exact top-10 through SQL"
   as_postgres "$PGC_BUILD/bench/bench_exact_scan" "host=$dir port=55433 dbname=postgres user=postgres"
+fi
+
+if [ "$what" = recs-quality ]; then
+  data=${PGC_DATA:-/work/shared/data}/amazon-5core-seq
+  if [ -d "$data" ]; then
+    log "Recommender quality, leave-last-out, full ranking (pure C++)"
+    "$PGC_BUILD/bench/bench_recs_quality" "$data"
+  else
+    echo "recs-quality: $data is absent, skipped"
+  fi
 fi
