@@ -1,0 +1,294 @@
+-- Stage 2: commerce.recommend blends the stage-1 signals of a history with context, live stock,
+-- merchandising rules and diversification; commerce.similar_items and commerce.bought_together
+-- read one neighbour list. All three serve the active version of a named model (or a given
+-- model_id, to compare a shadow version). See docs/recommendations.md.
+CREATE FUNCTION commerce.diversify_order(scores real[], groups integer[], k integer, lambda real)
+RETURNS integer[] AS 'MODULE_PATHNAME', 'diversify_order' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- The model a call serves: context model_id if given (any status but retired), else the active
+-- version of `model`.
+CREATE FUNCTION commerce.serving_model(model text, model_id bigint DEFAULT NULL)
+RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  found_id bigint;
+BEGIN
+  IF serving_model.model_id IS NOT NULL THEN
+    SELECT m.model_id INTO found_id FROM commerce.models m
+     WHERE m.model_id = serving_model.model_id AND m.status <> 'retired';
+    IF found_id IS NULL THEN
+      RAISE EXCEPTION USING ERRCODE = '55000',
+        MESSAGE = format('model %s does not exist or is retired', serving_model.model_id),
+        HINT = 'See commerce.models for the versions that can serve.';
+    END IF;
+  ELSE
+    SELECT m.model_id INTO found_id FROM commerce.models m
+     WHERE m.name = serving_model.model AND m.status = 'active';
+    IF found_id IS NULL THEN
+      RAISE EXCEPTION USING ERRCODE = '55000',
+        MESSAGE = format('recommender %L has no active model', serving_model.model),
+        HINT = 'Train one with commerce.train_recommender(' || quote_literal(coalesce(serving_model.model, '')) || ').';
+    END IF;
+  END IF;
+  RETURN found_id;
+END
+$$;
+
+CREATE FUNCTION commerce.recommend(
+  user_id bigint DEFAULT NULL, k integer DEFAULT 10, context jsonb DEFAULT '{}',
+  session_id text DEFAULT NULL, model text DEFAULT 'default')
+RETURNS TABLE (product_id bigint, score real, reasons jsonb)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  known constant text[] := ARRAY['device', 'entry_point', 'at', 'category', 'exclude_purchased',
+    'exclude_seen', 'diversity', 'candidates', 'out_of_stock_factor', 'collaborative_weight',
+    'transition_weight', 'popularity_weight', 'segment_weight', 'session_weight',
+    'history_decay', 'transition_depth', 'transition_decay', 'history_length', 'model_id'];
+  unknown text;
+  mid bigint;
+  at timestamptz;
+  seg text;
+  wc real; wt real; wp real; wg real; ws real;
+  hd double precision; td double precision;
+  depth integer; history_length integer; candidates integer;
+  oos real; diversity real;
+  exclude_purchased boolean; exclude_seen boolean;
+  category_filter text;
+  history bigint[];
+  purchased bigint[];
+  intent text;
+  items bigint[]; scores real[]; groups integer[]; why jsonb[];
+  ord integer[];
+  pin record;
+  final_items bigint[]; final_scores real[]; final_why jsonb[];
+  at_pos integer;
+BEGIN
+  IF k IS NULL OR k < 1 OR k > 1000 THEN
+    RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('k must be between 1 and 1000, got %s', coalesce(k::text, 'NULL')),
+      HINT = 'Ask for the number of items the page shows.';
+  END IF;
+  IF context IS NULL OR jsonb_typeof(context) <> 'object' THEN
+    RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'context must be a json object',
+      HINT = 'Pass e.g. ''{"device": "mobile", "entry_point": "home"}''.';
+  END IF;
+  SELECT string_agg(key, ', ') INTO unknown FROM jsonb_object_keys(context) key WHERE key <> ALL (known);
+  IF unknown IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('unknown context key %s', unknown),
+      HINT = 'Known keys: ' || array_to_string(known, ', ') || '.';
+  END IF;
+  mid := commerce.serving_model(model, (context->>'model_id')::bigint);
+  at := coalesce((context->>'at')::timestamptz, now());
+  seg := commerce.context_segment(context->>'entry_point', context->>'device', at);
+  wc := coalesce((context->>'collaborative_weight')::real, 1);
+  wt := coalesce((context->>'transition_weight')::real, 0.25);
+  wp := coalesce((context->>'popularity_weight')::real, 0.01);
+  wg := coalesce((context->>'segment_weight')::real, 0.05);
+  ws := coalesce((context->>'session_weight')::real, 0.2);
+  hd := coalesce((context->>'history_decay')::double precision, 0.8);
+  td := coalesce((context->>'transition_decay')::double precision, 0.5);
+  depth := coalesce((context->>'transition_depth')::integer, 3);
+  history_length := coalesce((context->>'history_length')::integer, 50);
+  candidates := greatest(coalesce((context->>'candidates')::integer, 500), k);
+  oos := coalesce((context->>'out_of_stock_factor')::real, 0.1);
+  diversity := coalesce((context->>'diversity')::real, 1);
+  exclude_purchased := coalesce((context->>'exclude_purchased')::boolean, true);
+  exclude_seen := coalesce((context->>'exclude_seen')::boolean, true);
+  category_filter := context->>'category';
+  IF diversity < 0 OR diversity > 1 OR oos < 0 OR oos > 1 OR history_length < 1 OR depth < 0 THEN
+    RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'context value out of range',
+      HINT = 'diversity and out_of_stock_factor lie in [0, 1], history_length >= 1, transition_depth >= 0.';
+  END IF;
+
+  -- The history: distinct products of the user's and the session's events, newest first.
+  SELECT array_agg(h.product_id ORDER BY h.last_at DESC, h.product_id),
+         array_agg(h.product_id) FILTER (WHERE h.bought)
+    INTO history, purchased
+    FROM (SELECT e.product_id, max(e.occurred_at) AS last_at, bool_or(e.event_type = 'purchase') AS bought
+            FROM (SELECT u.product_id, u.occurred_at, u.event_type FROM commerce.events u
+                   WHERE u.user_id = recommend.user_id AND u.product_id IS NOT NULL
+                  UNION ALL
+                  SELECT s.product_id, s.occurred_at, s.event_type FROM commerce.events s
+                   WHERE s.session_id = recommend.session_id AND s.product_id IS NOT NULL) e
+           WHERE e.event_type IN ('view', 'click', 'add_to_cart', 'purchase')
+           GROUP BY e.product_id
+           ORDER BY max(e.occurred_at) DESC, e.product_id
+           LIMIT history_length) h;
+  history := coalesce(history, '{}');
+  purchased := coalesce(purchased, '{}');
+  -- Session intent: the most frequent category among the ten newest history items.
+  SELECT mode() WITHIN GROUP (ORDER BY f.category) INTO intent
+    FROM unnest(history[1:10]) AS h(product_id) JOIN commerce.product_facets f USING (product_id);
+
+  WITH hist AS (
+    SELECT h.product_id, h.age FROM unnest(history) WITH ORDINALITY AS h(product_id, age)
+  ), collab AS (
+    SELECT n.item, sum(power(hd, h.age - 1) * n.w) AS s,
+           (array_agg(h.product_id ORDER BY power(hd, h.age - 1) * n.w DESC))[1] AS because
+      FROM hist h
+      JOIN commerce.model_neighbors mn
+        ON mn.model_id = mid AND mn.relation = 'collaborative' AND mn.product_id = h.product_id
+     CROSS JOIN LATERAL unnest(mn.neighbors, mn.weights) AS n(item, w)
+     WHERE wc <> 0
+     GROUP BY n.item
+  ), trans AS (
+    SELECT n.item, sum(power(td, h.age - 1) * n.w) AS s,
+           (array_agg(h.product_id ORDER BY power(td, h.age - 1) * n.w DESC))[1] AS because
+      FROM hist h
+      JOIN commerce.model_neighbors mn
+        ON mn.model_id = mid AND mn.relation = 'transition' AND mn.product_id = h.product_id
+     CROSS JOIN LATERAL unnest(mn.neighbors, mn.weights) AS n(item, w)
+     WHERE h.age <= depth AND wt <> 0
+     GROUP BY n.item
+  ), pop AS (
+    SELECT p.product_id AS item, p.score::double precision AS s FROM commerce.model_popularity p
+     WHERE p.model_id = mid AND p.segment = '' ORDER BY p.score DESC LIMIT candidates
+  ), segpop AS (
+    SELECT p.product_id AS item, p.score::double precision AS s FROM commerce.model_popularity p
+     WHERE p.model_id = mid AND p.segment = seg ORDER BY p.score DESC LIMIT candidates
+  ), parts AS (
+    SELECT c.item, c.s, 'c' AS src, c.because FROM collab c
+    UNION ALL SELECT t.item, t.s, 't', t.because FROM trans t
+    UNION ALL SELECT p.item, p.s, 'p', NULL FROM pop p
+    UNION ALL SELECT g.item, g.s, 'g', NULL FROM segpop g
+  ), tops AS (
+    SELECT max(p.s) FILTER (WHERE p.src = 'c') AS mc, max(p.s) FILTER (WHERE p.src = 't') AS mt,
+           max(p.s) FILTER (WHERE p.src = 'p') AS mp, max(p.s) FILTER (WHERE p.src = 'g') AS mg
+      FROM parts p
+  ), blended AS (
+    -- Each source scaled to a maximum of 1 (before exclusions), then weighted.
+    SELECT p.item,
+           coalesce(max(p.s) FILTER (WHERE p.src = 'c') / nullif(t.mc, 0), 0) AS c,
+           coalesce(max(p.s) FILTER (WHERE p.src = 't') / nullif(t.mt, 0), 0) AS tr,
+           coalesce(max(p.s) FILTER (WHERE p.src = 'p') / nullif(t.mp, 0), 0) AS pp,
+           coalesce(max(p.s) FILTER (WHERE p.src = 'g') / nullif(t.mg, 0), 0) AS g,
+           max(p.because) FILTER (WHERE p.src = 'c') AS because_c,
+           max(p.because) FILTER (WHERE p.src = 't') AS because_t
+      FROM parts p CROSS JOIN tops t
+     GROUP BY p.item, t.mc, t.mt, t.mp, t.mg
+  ), rules AS (
+    SELECT r.* FROM commerce.recommendation_rules r
+     WHERE r.active AND (r.starts_at IS NULL OR r.starts_at <= at) AND (r.ends_at IS NULL OR r.ends_at > at)
+  ), ranked AS (
+    SELECT b.*, f.category, a.available, rf.factor AS rule_factor, rf.rule_ids,
+           (wc * b.c + wt * b.tr + wp * b.pp + wg * b.g)
+             * coalesce(rf.factor, 1)
+             * CASE WHEN a.available <= 0 THEN oos ELSE 1 END
+             * CASE WHEN intent IS NOT NULL AND f.category = intent THEN 1 + ws ELSE 1 END AS final
+      FROM blended b
+      LEFT JOIN commerce.product_facets f ON f.product_id = b.item
+      LEFT JOIN commerce.product_availability a ON a.product_id = b.item
+      LEFT JOIN LATERAL (
+        SELECT CASE WHEN bool_or(r.factor = 0) THEN 0 ELSE exp(sum(ln(nullif(r.factor, 0)))) END AS factor,
+               array_agg(r.rule_id ORDER BY r.rule_id) AS rule_ids
+          FROM rules r
+         WHERE r.action IN ('boost', 'bury')
+           AND (r.product_id = b.item OR commerce.category_matches(f.category, r.category))
+      ) rf ON true
+     WHERE NOT (exclude_purchased AND b.item = ANY (purchased))
+       AND NOT (exclude_seen AND b.item = ANY (history))
+       AND (category_filter IS NULL OR commerce.category_matches(f.category, category_filter))
+       AND NOT EXISTS (SELECT 1 FROM rules r WHERE r.action = 'filter'
+                         AND (r.product_id = b.item OR commerce.category_matches(f.category, r.category)))
+     ORDER BY final DESC, b.item
+     LIMIT CASE WHEN diversity < 1 THEN candidates ELSE k END
+  )
+  SELECT array_agg(x.item ORDER BY x.rn), array_agg(x.final ORDER BY x.rn),
+         array_agg(x.grp ORDER BY x.rn), array_agg(x.why ORDER BY x.rn)
+    INTO items, scores, groups, why
+    FROM (SELECT r.item, r.final::real AS final, row_number() OVER (ORDER BY r.final DESC, r.item) AS rn,
+                 CASE WHEN r.category IS NOT NULL THEN dense_rank() OVER (ORDER BY r.category)::integer END AS grp,
+                 jsonb_strip_nulls(jsonb_build_object(
+                   'collaborative', nullif(round(r.c::numeric, 4), 0),
+                   'because', CASE WHEN r.c > 0 THEN r.because_c END,
+                   'transition', nullif(round(r.tr::numeric, 4), 0),
+                   'after', CASE WHEN r.tr > 0 THEN r.because_t END,
+                   'popularity', nullif(round(r.pp::numeric, 4), 0),
+                   'segment', CASE WHEN r.g > 0 THEN seg END,
+                   'session_intent', CASE WHEN intent IS NOT NULL AND r.category = intent THEN intent END,
+                   'out_of_stock', CASE WHEN r.available <= 0 THEN true END,
+                   'rules', r.rule_ids)) AS why
+            FROM ranked r) x;
+
+  IF items IS NULL THEN
+    items := '{}'; scores := '{}'; groups := '{}'; why := '{}';
+  END IF;
+  IF diversity < 1 THEN
+    ord := commerce.diversify_order(scores, groups, k, diversity);
+  ELSE
+    ord := ARRAY(SELECT generate_series(1, least(k, cardinality(items))));
+  END IF;
+  final_items := ARRAY(SELECT items[o] FROM unnest(ord) WITH ORDINALITY u(o, n) ORDER BY n);
+  final_scores := ARRAY(SELECT scores[o] FROM unnest(ord) WITH ORDINALITY u(o, n) ORDER BY n);
+  final_why := ARRAY(SELECT why[o] || jsonb_build_object('rank_before_diversity', o)
+                       FROM unnest(ord) WITH ORDINALITY u(o, n) ORDER BY n);
+  IF diversity >= 1 THEN
+    final_why := ARRAY(SELECT w - 'rank_before_diversity' FROM unnest(final_why) w);
+  END IF;
+
+  -- Pins: each pinned product moves to (or is inserted at) its position.
+  -- A pin obeys the context's category filter and the exclusions (purchased, filter rules).
+  FOR pin IN SELECT r.rule_id, r.product_id AS item, r.position FROM commerce.recommendation_rules r
+               LEFT JOIN commerce.product_facets f ON f.product_id = r.product_id
+              WHERE r.action = 'pin' AND r.active AND (r.starts_at IS NULL OR r.starts_at <= at)
+                AND (r.ends_at IS NULL OR r.ends_at > at) AND r.position <= k
+                AND (category_filter IS NULL OR commerce.category_matches(f.category, category_filter))
+                AND NOT (exclude_purchased AND r.product_id = ANY (purchased))
+                AND NOT EXISTS (SELECT 1 FROM commerce.recommendation_rules x
+                                 WHERE x.action = 'filter' AND x.active
+                                   AND (x.starts_at IS NULL OR x.starts_at <= at) AND (x.ends_at IS NULL OR x.ends_at > at)
+                                   AND (x.product_id = r.product_id OR commerce.category_matches(f.category, x.category)))
+              ORDER BY r.position, r.rule_id LOOP
+    at_pos := array_position(final_items, pin.item);
+    IF at_pos IS NOT NULL THEN
+      final_items := final_items[:at_pos - 1] || final_items[at_pos + 1:];
+      final_scores := final_scores[:at_pos - 1] || final_scores[at_pos + 1:];
+      final_why := final_why[:at_pos - 1] || final_why[at_pos + 1:];
+    END IF;
+    at_pos := least(pin.position, cardinality(final_items) + 1);
+    final_items := final_items[:at_pos - 1] || pin.item || final_items[at_pos:];
+    final_scores := final_scores[:at_pos - 1] || coalesce(scores[array_position(items, pin.item)], 0::real) || final_scores[at_pos:];
+    final_why := final_why[:at_pos - 1] || (coalesce(why[array_position(items, pin.item)], '{}') || jsonb_build_object('pinned', pin.rule_id)) || final_why[at_pos:];
+  END LOOP;
+
+  RETURN QUERY SELECT u.item, final_scores[u.n::integer], final_why[u.n::integer]
+                 FROM unnest(final_items[:k]) WITH ORDINALITY AS u(item, n) ORDER BY u.n;
+END
+$$;
+
+-- Items most like `product` (viewed and bought by the same people; cosine co-occurrence).
+CREATE FUNCTION commerce.similar_items(product bigint, k integer DEFAULT 10, model text DEFAULT 'default')
+RETURNS TABLE (product_id bigint, score real, reasons jsonb) LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN QUERY SELECT * FROM commerce.neighbor_list(product, k, model, 'similar');
+END
+$$;
+
+-- Items bought in the same histories as `product` (cosine co-occurrence over purchases).
+CREATE FUNCTION commerce.bought_together(product bigint, k integer DEFAULT 10, model text DEFAULT 'default')
+RETURNS TABLE (product_id bigint, score real, reasons jsonb) LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN QUERY SELECT * FROM commerce.neighbor_list(product, k, model, 'bought_together');
+END
+$$;
+
+-- The shared body of similar_items and bought_together. An unknown product has no neighbours
+-- (an empty result, not an error: new products are normal).
+CREATE FUNCTION commerce.neighbor_list(product bigint, k integer, model text, relation text)
+RETURNS TABLE (product_id bigint, score real, reasons jsonb) LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  mid bigint;
+BEGIN
+  IF k IS NULL OR k < 1 OR k > 1000 THEN
+    RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('k must be between 1 and 1000, got %s', coalesce(k::text, 'NULL')),
+      HINT = 'Ask for the number of items the page shows.';
+  END IF;
+  mid := commerce.serving_model(model);
+  RETURN QUERY
+    SELECT n.item, n.w, jsonb_build_object(neighbor_list.relation, round(n.w::numeric, 4), 'of', product)
+      FROM commerce.model_neighbors mn
+     CROSS JOIN LATERAL unnest(mn.neighbors, mn.weights) WITH ORDINALITY AS n(item, w, r)
+     WHERE mn.model_id = mid AND mn.relation = neighbor_list.relation
+       AND mn.product_id = product
+     ORDER BY n.r
+     LIMIT k;
+END
+$$;
