@@ -33,6 +33,12 @@ BEGIN
 END
 $$;
 
+-- One stage-2 candidate while recommend() orders it: its final score, the scaled source scores
+-- behind it and what stage 2 did to it (reasons are built from these for the returned rows only).
+CREATE TYPE commerce.recommendation_candidate AS (
+  item bigint, score real, c real, tr real, pp real, g real, category text, out_of_stock boolean,
+  rule_ids bigint[], pinned bigint, pre_rank integer);
+
 CREATE FUNCTION commerce.recommend(
   user_id bigint DEFAULT NULL, k integer DEFAULT 10, context jsonb DEFAULT '{}',
   session_id text DEFAULT NULL, model text DEFAULT 'default')
@@ -56,10 +62,11 @@ DECLARE
   history bigint[];
   purchased bigint[];
   intent text;
-  items bigint[]; scores real[]; groups integer[]; why jsonb[];
+  cands commerce.recommendation_candidate[];
+  picked commerce.recommendation_candidate[];
+  pinned commerce.recommendation_candidate;
   ord integer[];
   pin record;
-  final_items bigint[]; final_scores real[]; final_why jsonb[];
   at_pos integer;
 BEGIN
   IF k IS NULL OR k < 1 OR k > 1000 THEN
@@ -121,8 +128,7 @@ BEGIN
   WITH hist AS (
     SELECT h.product_id, h.age FROM unnest(history) WITH ORDINALITY AS h(product_id, age)
   ), collab AS (
-    SELECT n.item, sum(power(hd, h.age - 1) * n.w) AS s,
-           (array_agg(h.product_id ORDER BY power(hd, h.age - 1) * n.w DESC))[1] AS because
+    SELECT n.item, sum(power(hd, h.age - 1) * n.w) AS s
       FROM hist h
       JOIN commerce.model_neighbors mn
         ON mn.model_id = mid AND mn.relation = 'collaborative' AND mn.product_id = h.product_id
@@ -130,8 +136,7 @@ BEGIN
      WHERE wc <> 0
      GROUP BY n.item
   ), trans AS (
-    SELECT n.item, sum(power(td, h.age - 1) * n.w) AS s,
-           (array_agg(h.product_id ORDER BY power(td, h.age - 1) * n.w DESC))[1] AS because
+    SELECT n.item, sum(power(td, h.age - 1) * n.w) AS s
       FROM hist h
       JOIN commerce.model_neighbors mn
         ON mn.model_id = mid AND mn.relation = 'transition' AND mn.product_id = h.product_id
@@ -140,93 +145,74 @@ BEGIN
      GROUP BY n.item
   ), pop AS (
     SELECT p.product_id AS item, p.score::double precision AS s FROM commerce.model_popularity p
-     WHERE p.model_id = mid AND p.segment = '' ORDER BY p.score DESC LIMIT candidates
+     WHERE p.model_id = mid AND p.segment = '' AND wp <> 0 ORDER BY p.score DESC LIMIT candidates
   ), segpop AS (
     SELECT p.product_id AS item, p.score::double precision AS s FROM commerce.model_popularity p
-     WHERE p.model_id = mid AND p.segment = seg ORDER BY p.score DESC LIMIT candidates
-  ), parts AS (
-    SELECT c.item, c.s, 'c' AS src, c.because FROM collab c
-    UNION ALL SELECT t.item, t.s, 't', t.because FROM trans t
-    UNION ALL SELECT p.item, p.s, 'p', NULL FROM pop p
-    UNION ALL SELECT g.item, g.s, 'g', NULL FROM segpop g
+     WHERE p.model_id = mid AND p.segment = seg AND wg <> 0 ORDER BY p.score DESC LIMIT candidates
   ), tops AS (
-    SELECT max(p.s) FILTER (WHERE p.src = 'c') AS mc, max(p.s) FILTER (WHERE p.src = 't') AS mt,
-           max(p.s) FILTER (WHERE p.src = 'p') AS mp, max(p.s) FILTER (WHERE p.src = 'g') AS mg
-      FROM parts p
+    SELECT (SELECT max(c.s) FROM collab c) AS mc, (SELECT max(t.s) FROM trans t) AS mt,
+           (SELECT max(p.s) FROM pop p) AS mp, (SELECT max(g.s) FROM segpop g) AS mg
   ), blended AS (
     -- Each source scaled to a maximum of 1 (before exclusions), then weighted.
-    SELECT p.item,
-           coalesce(max(p.s) FILTER (WHERE p.src = 'c') / nullif(t.mc, 0), 0) AS c,
-           coalesce(max(p.s) FILTER (WHERE p.src = 't') / nullif(t.mt, 0), 0) AS tr,
-           coalesce(max(p.s) FILTER (WHERE p.src = 'p') / nullif(t.mp, 0), 0) AS pp,
-           coalesce(max(p.s) FILTER (WHERE p.src = 'g') / nullif(t.mg, 0), 0) AS g,
-           max(p.because) FILTER (WHERE p.src = 'c') AS because_c,
-           max(p.because) FILTER (WHERE p.src = 't') AS because_t
-      FROM parts p CROSS JOIN tops t
-     GROUP BY p.item, t.mc, t.mt, t.mp, t.mg
+    SELECT coalesce(c.item, t.item, p.item, g.item) AS item,
+           coalesce(c.s / nullif(x.mc, 0), 0) AS c, coalesce(t.s / nullif(x.mt, 0), 0) AS tr,
+           coalesce(p.s / nullif(x.mp, 0), 0) AS pp, coalesce(g.s / nullif(x.mg, 0), 0) AS g
+      FROM collab c
+      FULL JOIN trans t ON t.item = c.item
+      FULL JOIN pop p ON p.item = coalesce(c.item, t.item)
+      FULL JOIN segpop g ON g.item = coalesce(c.item, t.item, p.item)
+     CROSS JOIN tops x
+  ), pool AS (
+    -- Stage 2 works on the best `candidates` items after exclusions and the category filter.
+    SELECT b.*, f.category, wc * b.c + wt * b.tr + wp * b.pp + wg * b.g AS base
+      FROM blended b
+      LEFT JOIN commerce.product_facets f ON f.product_id = b.item
+     WHERE NOT (exclude_purchased AND b.item = ANY (purchased))
+       AND NOT (exclude_seen AND b.item = ANY (history))
+       AND (category_filter IS NULL OR commerce.category_matches(f.category, category_filter))
+     ORDER BY base DESC, b.item
+     LIMIT candidates
   ), rules AS (
     SELECT r.* FROM commerce.recommendation_rules r
      WHERE r.active AND (r.starts_at IS NULL OR r.starts_at <= at) AND (r.ends_at IS NULL OR r.ends_at > at)
   ), ranked AS (
-    SELECT b.*, f.category, a.available, rf.factor AS rule_factor, rf.rule_ids,
-           (wc * b.c + wt * b.tr + wp * b.pp + wg * b.g)
-             * coalesce(rf.factor, 1)
+    SELECT p.*, a.available <= 0 AS out_of_stock, rf.rule_ids,
+           p.base * coalesce(rf.factor, 1)
              * CASE WHEN a.available <= 0 THEN oos ELSE 1 END
-             * CASE WHEN intent IS NOT NULL AND f.category = intent THEN 1 + ws ELSE 1 END AS final
-      FROM blended b
-      LEFT JOIN commerce.product_facets f ON f.product_id = b.item
-      LEFT JOIN commerce.product_availability a ON a.product_id = b.item
+             * CASE WHEN intent IS NOT NULL AND p.category = intent THEN 1 + ws ELSE 1 END AS final
+      FROM pool p
+      LEFT JOIN commerce.product_availability a ON a.product_id = p.item
       LEFT JOIN LATERAL (
         SELECT CASE WHEN bool_or(r.factor = 0) THEN 0 ELSE exp(sum(ln(nullif(r.factor, 0)))) END AS factor,
                array_agg(r.rule_id ORDER BY r.rule_id) AS rule_ids
           FROM rules r
          WHERE r.action IN ('boost', 'bury')
-           AND (r.product_id = b.item OR commerce.category_matches(f.category, r.category))
+           AND (r.product_id = p.item OR commerce.category_matches(p.category, r.category))
       ) rf ON true
-     WHERE NOT (exclude_purchased AND b.item = ANY (purchased))
-       AND NOT (exclude_seen AND b.item = ANY (history))
-       AND (category_filter IS NULL OR commerce.category_matches(f.category, category_filter))
-       AND NOT EXISTS (SELECT 1 FROM rules r WHERE r.action = 'filter'
-                         AND (r.product_id = b.item OR commerce.category_matches(f.category, r.category)))
-     ORDER BY final DESC, b.item
-     LIMIT CASE WHEN diversity < 1 THEN candidates ELSE k END
+     WHERE NOT EXISTS (SELECT 1 FROM rules r WHERE r.action = 'filter'
+                         AND (r.product_id = p.item OR commerce.category_matches(p.category, r.category)))
   )
-  SELECT array_agg(x.item ORDER BY x.rn), array_agg(x.final ORDER BY x.rn),
-         array_agg(x.grp ORDER BY x.rn), array_agg(x.why ORDER BY x.rn)
-    INTO items, scores, groups, why
-    FROM (SELECT r.item, r.final::real AS final, row_number() OVER (ORDER BY r.final DESC, r.item) AS rn,
-                 CASE WHEN r.category IS NOT NULL THEN dense_rank() OVER (ORDER BY r.category)::integer END AS grp,
-                 jsonb_strip_nulls(jsonb_build_object(
-                   'collaborative', nullif(round(r.c::numeric, 4), 0),
-                   'because', CASE WHEN r.c > 0 THEN r.because_c END,
-                   'transition', nullif(round(r.tr::numeric, 4), 0),
-                   'after', CASE WHEN r.tr > 0 THEN r.because_t END,
-                   'popularity', nullif(round(r.pp::numeric, 4), 0),
-                   'segment', CASE WHEN r.g > 0 THEN seg END,
-                   'session_intent', CASE WHEN intent IS NOT NULL AND r.category = intent THEN intent END,
-                   'out_of_stock', CASE WHEN r.available <= 0 THEN true END,
-                   'rules', r.rule_ids)) AS why
-            FROM ranked r) x;
+  SELECT array_agg(ROW(r.item, r.final, r.c, r.tr, r.pp, r.g, r.category, r.out_of_stock, r.rule_ids,
+                       NULL, r.rn)::commerce.recommendation_candidate ORDER BY r.rn)
+    INTO cands
+    FROM (SELECT q.*, row_number() OVER (ORDER BY q.final DESC, q.item) AS rn FROM ranked q) r;
+  cands := coalesce(cands, '{}');
 
-  IF items IS NULL THEN
-    items := '{}'; scores := '{}'; groups := '{}'; why := '{}';
-  END IF;
   IF diversity < 1 THEN
-    ord := commerce.diversify_order(scores, groups, k, diversity);
+    ord := commerce.diversify_order(
+      ARRAY(SELECT x.score FROM unnest(cands) WITH ORDINALITY x ORDER BY x.ordinality),
+      ARRAY(SELECT CASE WHEN x.category IS NOT NULL THEN dense_rank() OVER (ORDER BY x.category)::integer END
+              FROM unnest(cands) WITH ORDINALITY x ORDER BY x.ordinality),
+      k, diversity);
   ELSE
-    ord := ARRAY(SELECT generate_series(1, least(k, cardinality(items))));
+    ord := ARRAY(SELECT generate_series(1, least(k, cardinality(cands))));
   END IF;
-  final_items := ARRAY(SELECT items[o] FROM unnest(ord) WITH ORDINALITY u(o, n) ORDER BY n);
-  final_scores := ARRAY(SELECT scores[o] FROM unnest(ord) WITH ORDINALITY u(o, n) ORDER BY n);
-  final_why := ARRAY(SELECT why[o] || jsonb_build_object('rank_before_diversity', o)
-                       FROM unnest(ord) WITH ORDINALITY u(o, n) ORDER BY n);
-  IF diversity >= 1 THEN
-    final_why := ARRAY(SELECT w - 'rank_before_diversity' FROM unnest(final_why) w);
-  END IF;
+  picked := ARRAY(SELECT cands[o] FROM unnest(ord) WITH ORDINALITY u(o, n) ORDER BY n);
 
-  -- Pins: each pinned product moves to (or is inserted at) its position.
-  -- A pin obeys the context's category filter and the exclusions (purchased, filter rules).
-  FOR pin IN SELECT r.rule_id, r.product_id AS item, r.position FROM commerce.recommendation_rules r
+  -- Pins: each pinned product moves to (or is inserted at) its position. A pin obeys the
+  -- context's category filter and the exclusions (purchased, filter rules).
+  FOR pin IN SELECT r.rule_id, r.product_id AS item, r.position, f.category
+               FROM commerce.recommendation_rules r
                LEFT JOIN commerce.product_facets f ON f.product_id = r.product_id
               WHERE r.action = 'pin' AND r.active AND (r.starts_at IS NULL OR r.starts_at <= at)
                 AND (r.ends_at IS NULL OR r.ends_at > at) AND r.position <= k
@@ -237,20 +223,47 @@ BEGIN
                                    AND (x.starts_at IS NULL OR x.starts_at <= at) AND (x.ends_at IS NULL OR x.ends_at > at)
                                    AND (x.product_id = r.product_id OR commerce.category_matches(f.category, x.category)))
               ORDER BY r.position, r.rule_id LOOP
-    at_pos := array_position(final_items, pin.item);
-    IF at_pos IS NOT NULL THEN
-      final_items := final_items[:at_pos - 1] || final_items[at_pos + 1:];
-      final_scores := final_scores[:at_pos - 1] || final_scores[at_pos + 1:];
-      final_why := final_why[:at_pos - 1] || final_why[at_pos + 1:];
+    SELECT * INTO pinned FROM unnest(cands) c WHERE c.item = pin.item;
+    IF pinned.item IS NULL THEN
+      pinned := ROW(pin.item, 0, 0, 0, 0, 0, pin.category, NULL, NULL, NULL, NULL)::commerce.recommendation_candidate;
     END IF;
-    at_pos := least(pin.position, cardinality(final_items) + 1);
-    final_items := final_items[:at_pos - 1] || pin.item || final_items[at_pos:];
-    final_scores := final_scores[:at_pos - 1] || coalesce(scores[array_position(items, pin.item)], 0::real) || final_scores[at_pos:];
-    final_why := final_why[:at_pos - 1] || (coalesce(why[array_position(items, pin.item)], '{}') || jsonb_build_object('pinned', pin.rule_id)) || final_why[at_pos:];
+    pinned.pinned := pin.rule_id;
+    picked := ARRAY(SELECT picked[i] FROM generate_subscripts(picked, 1) AS i
+                     WHERE (picked[i]).item <> pin.item ORDER BY i);
+    at_pos := least(pin.position, cardinality(picked) + 1);
+    picked := picked[:at_pos - 1] || pinned || picked[at_pos:];
   END LOOP;
 
-  RETURN QUERY SELECT u.item, final_scores[u.n::integer], final_why[u.n::integer]
-                 FROM unnest(final_items[:k]) WITH ORDINALITY AS u(item, n) ORDER BY u.n;
+  -- Reasons are built for the k returned rows only; "because" and "after" name the history
+  -- item whose neighbour list contributed most.
+  RETURN QUERY
+    SELECT u.item, u.score, jsonb_strip_nulls(jsonb_build_object(
+             'collaborative', nullif(round(u.c::numeric, 4), 0),
+             'because', CASE WHEN u.c > 0 THEN (
+               SELECT h.product_id FROM unnest(history) WITH ORDINALITY AS h(product_id, age)
+                 JOIN commerce.model_neighbors mn
+                   ON mn.model_id = mid AND mn.relation = 'collaborative' AND mn.product_id = h.product_id
+                WHERE u.item = ANY (mn.neighbors)
+                ORDER BY power(hd, h.age - 1) * mn.weights[array_position(mn.neighbors, u.item)] DESC
+                LIMIT 1) END,
+             'transition', nullif(round(u.tr::numeric, 4), 0),
+             'after', CASE WHEN u.tr > 0 THEN (
+               SELECT h.product_id FROM unnest(history[1:depth]) WITH ORDINALITY AS h(product_id, age)
+                 JOIN commerce.model_neighbors mn
+                   ON mn.model_id = mid AND mn.relation = 'transition' AND mn.product_id = h.product_id
+                WHERE u.item = ANY (mn.neighbors)
+                ORDER BY power(td, h.age - 1) * mn.weights[array_position(mn.neighbors, u.item)] DESC
+                LIMIT 1) END,
+             'popularity', nullif(round(u.pp::numeric, 4), 0),
+             'segment', CASE WHEN u.g > 0 THEN seg END,
+             'session_intent', CASE WHEN intent IS NOT NULL AND u.category = intent THEN intent END,
+             'out_of_stock', CASE WHEN u.out_of_stock THEN true END,
+             'rules', u.rule_ids,
+             'pinned', u.pinned,
+             'rank_before_diversity', CASE WHEN diversity < 1 THEN u.pre_rank END))
+      FROM unnest(picked[:k]) WITH ORDINALITY AS u(item, score, c, tr, pp, g, category, out_of_stock,
+                                                   rule_ids, pinned, pre_rank, n)
+     ORDER BY u.n;
 END
 $$;
 
