@@ -195,7 +195,9 @@ BEGIN
   SELECT array_agg(ROW(r.item, r.final, r.c, r.tr, r.pp, r.g, r.category, r.out_of_stock, r.rule_ids,
                        NULL, r.rn)::commerce.recommendation_candidate ORDER BY r.rn)
     INTO cands
-    FROM (SELECT q.*, row_number() OVER (ORDER BY q.final DESC, q.item) AS rn FROM ranked q) r;
+    FROM (SELECT q.*, row_number() OVER (ORDER BY q.final DESC, q.item) AS rn FROM ranked q
+           ORDER BY q.final DESC, q.item
+           LIMIT CASE WHEN diversity < 1 THEN candidates ELSE k END) r;
   cands := coalesce(cands, '{}');
 
   IF diversity < 1 THEN

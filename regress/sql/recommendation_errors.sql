@@ -39,3 +39,14 @@ SELECT * FROM try($$INSERT INTO commerce.recommendation_rules (action, category)
 SELECT * FROM try($$SELECT * FROM commerce.fit_neighbor_lists('ease', '{t}', '{1,2}', '{f,f}', 1, 5, 1000000, 1)$$);
 SELECT * FROM try($$SELECT * FROM commerce.fit_neighbor_lists('ease', '{t,NULL}', '{1,2}', '{f,f}', 1, 5, 1000000, 1)$$);
 SELECT * FROM try($$SELECT commerce.diversify_order('{1,2}', '{1}', 1, 0.5)$$);
+-- Training honours query cancel: 3,000 items take about a second to invert, and a 300 ms
+-- statement timeout stops it inside the C++ loops; the session carries on and nothing is stored.
+INSERT INTO commerce.events (event_type, user_id, product_id, occurred_at)
+  SELECT 'view', 100000 + g / 10, 1000 + (g * 7919) % 3000, '2026-01-20'::timestamptz + g * interval '1 second'
+    FROM generate_series(1, 30000) g;
+\set VERBOSITY terse
+SET statement_timeout = '300ms';
+SELECT commerce.train_recommender('big', 'ease', '{"max_memory_mb": 1024}');
+RESET statement_timeout;
+\set VERBOSITY default
+SELECT count(*) FROM commerce.models WHERE name = 'big';
