@@ -39,6 +39,15 @@ CREATE TYPE commerce.recommendation_candidate AS (
   item bigint, score real, c real, tr real, pp real, g real, category text, out_of_stock boolean,
   rule_ids bigint[], pinned bigint, pre_rank integer);
 
+-- Stage 1 of recommend(): see src/pg/recs/candidates.cpp. weights = collaborative, transition,
+-- popularity, segment.
+CREATE FUNCTION commerce.recommend_candidates(
+  model_id bigint, history bigint[], excluded bigint[], segment text, weights real[],
+  history_decay double precision, transition_decay double precision, transition_depth integer,
+  candidates integer)
+RETURNS TABLE (item bigint, c real, tr real, pp real, g real, base real)
+AS 'MODULE_PATHNAME', 'recommend_candidates' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
 CREATE FUNCTION commerce.recommend(
   user_id bigint DEFAULT NULL, k integer DEFAULT 10, context jsonb DEFAULT '{}',
   session_id text DEFAULT NULL, model text DEFAULT 'default')
@@ -125,52 +134,20 @@ BEGIN
   SELECT mode() WITHIN GROUP (ORDER BY f.category) INTO intent
     FROM unnest(history[1:10]) AS h(product_id) JOIN commerce.product_facets f USING (product_id);
 
-  WITH hist AS (
-    SELECT h.product_id, h.age FROM unnest(history) WITH ORDINALITY AS h(product_id, age)
-  ), collab AS (
-    SELECT n.item, sum(power(hd, h.age - 1) * n.w) AS s
-      FROM hist h
-      JOIN commerce.model_neighbors mn
-        ON mn.model_id = mid AND mn.relation = 'collaborative' AND mn.product_id = h.product_id
-     CROSS JOIN LATERAL unnest(mn.neighbors, mn.weights) AS n(item, w)
-     WHERE wc <> 0
-     GROUP BY n.item
-  ), trans AS (
-    SELECT n.item, sum(power(td, h.age - 1) * n.w) AS s
-      FROM hist h
-      JOIN commerce.model_neighbors mn
-        ON mn.model_id = mid AND mn.relation = 'transition' AND mn.product_id = h.product_id
-     CROSS JOIN LATERAL unnest(mn.neighbors, mn.weights) AS n(item, w)
-     WHERE h.age <= depth AND wt <> 0
-     GROUP BY n.item
-  ), pop AS (
-    SELECT p.product_id AS item, p.score::double precision AS s FROM commerce.model_popularity p
-     WHERE p.model_id = mid AND p.segment = '' AND wp <> 0 ORDER BY p.score DESC LIMIT candidates
-  ), segpop AS (
-    SELECT p.product_id AS item, p.score::double precision AS s FROM commerce.model_popularity p
-     WHERE p.model_id = mid AND p.segment = seg AND wg <> 0 ORDER BY p.score DESC LIMIT candidates
-  ), tops AS (
-    SELECT (SELECT max(c.s) FROM collab c) AS mc, (SELECT max(t.s) FROM trans t) AS mt,
-           (SELECT max(p.s) FROM pop p) AS mp, (SELECT max(g.s) FROM segpop g) AS mg
-  ), blended AS (
-    -- Each source scaled to a maximum of 1 (before exclusions), then weighted.
-    SELECT coalesce(c.item, t.item, p.item, g.item) AS item,
-           coalesce(c.s / nullif(x.mc, 0), 0) AS c, coalesce(t.s / nullif(x.mt, 0), 0) AS tr,
-           coalesce(p.s / nullif(x.mp, 0), 0) AS pp, coalesce(g.s / nullif(x.mg, 0), 0) AS g
-      FROM collab c
-      FULL JOIN trans t ON t.item = c.item
-      FULL JOIN pop p ON p.item = coalesce(c.item, t.item)
-      FULL JOIN segpop g ON g.item = coalesce(c.item, t.item, p.item)
-     CROSS JOIN tops x
-  ), pool AS (
-    -- Stage 2 works on the best `candidates` items after exclusions and the category filter.
-    SELECT b.*, f.category, wc * b.c + wt * b.tr + wp * b.pp + wg * b.g AS base
-      FROM blended b
+  WITH pool AS (
+    -- Stage 1 in C++ (recommend_candidates): history lists and popularity, each source scaled
+    -- to a maximum of 1, weighted, exclusions dropped, best first. Stage 2 works on the best
+    -- `candidates` of them that pass the category filter.
+    SELECT b.item, b.c, b.tr, b.pp, b.g, b.base, f.category
+      FROM commerce.recommend_candidates(
+             mid, history,
+             CASE WHEN exclude_purchased THEN purchased ELSE '{}' END
+               || CASE WHEN exclude_seen THEN history ELSE '{}' END,
+             seg, ARRAY[wc, wt, wp, wg], hd, td, depth,
+             CASE WHEN category_filter IS NULL THEN candidates ELSE candidates * 20 END) b
       LEFT JOIN commerce.product_facets f ON f.product_id = b.item
-     WHERE NOT (exclude_purchased AND b.item = ANY (purchased))
-       AND NOT (exclude_seen AND b.item = ANY (history))
-       AND (category_filter IS NULL OR commerce.category_matches(f.category, category_filter))
-     ORDER BY base DESC, b.item
+     WHERE category_filter IS NULL OR commerce.category_matches(f.category, category_filter)
+     ORDER BY b.base DESC, b.item
      LIMIT candidates
   ), rules AS (
     SELECT r.* FROM commerce.recommendation_rules r

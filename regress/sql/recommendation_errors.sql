@@ -39,6 +39,9 @@ SELECT * FROM try($$INSERT INTO commerce.recommendation_rules (action, category)
 SELECT * FROM try($$SELECT * FROM commerce.fit_neighbor_lists('ease', '{t}', '{1,2}', '{f,f}', 1, 5, 1000000, 1)$$);
 SELECT * FROM try($$SELECT * FROM commerce.fit_neighbor_lists('ease', '{t,NULL}', '{1,2}', '{f,f}', 1, 5, 1000000, 1)$$);
 SELECT * FROM try($$SELECT commerce.diversify_order('{1,2}', '{1}', 1, 0.5)$$);
+SELECT * FROM try($$SELECT * FROM commerce.recommend_candidates(1, '{1,NULL}', '{}', '', '{1,0,0,0}', 1, 1, 1, 10)$$);
+SELECT * FROM try($$SELECT * FROM commerce.recommend_candidates(1, '{1}', '{}', '', '{1,0}', 1, 1, 1, 10)$$);
+SELECT count(*) FROM commerce.recommend_candidates(987654, '{1}', '{}', '', '{1,1,1,1}', 1, 1, 1, 10);
 -- Training honours query cancel: 3,000 items take about a second to invert, and a 300 ms
 -- statement timeout stops it inside the C++ loops; the session carries on and nothing is stored.
 INSERT INTO commerce.events (event_type, user_id, product_id, occurred_at)
