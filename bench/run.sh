@@ -5,20 +5,36 @@
 #   bash bench/run.sh exact      exact top-10 over 100,000 x 128-d through SQL
 #   bash bench/run.sh recs-quality  offline HIT@10/NDCG@10 of the recommenders (Amazon Beauty, Sports)
 #   bash bench/run.sh recs-sql      the same data loaded as events, trained and served in PostgreSQL
-# SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket) and stop it.
+# SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket, from a
+# private installation of this build) and stop it.
 set -euo pipefail
 source "$(dirname "$0")/../tests/lib/common.sh"
 what=${1:-all}
 
 ensure_packages
-lock_installation
-build_and_install
+build
+PG_BIN=$(make_test_install "${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-install")
 
 if [ "$what" = all ] || [ "$what" = distance ]; then
-  log "Distance kernels vs a scalar loop (Google Benchmark, median of 5)"
+  log "Distance kernels vs a plain scalar loop (Google Benchmark, median of 5 repetitions)"
+  printf "%-14s %6s %12s %12s %12s %8s\n" kernel dims "SIMD GB/s" "Eigen GB/s" "scalar GB/s" "SIMD/scalar"
   "$PGC_BUILD/bench/bench_distance" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
-    --benchmark_filter='_median' 2>/dev/null || "$PGC_BUILD/bench/bench_distance" --benchmark_repetitions=5 \
-    --benchmark_report_aggregates_only=true | grep -E 'median|Benchmark|---'
+    --benchmark_format=csv 2>/dev/null | awk -F, '
+    # rows look like "BM_L2Squared_Simd/128_median",...,bytes_per_second,...
+    NR == 1 { for (i = 1; i <= NF; i++) if ($i == "bytes_per_second") col = i; next }
+    $1 ~ /_median"$/ {
+      name = $1; gsub(/"/, "", name); sub(/_median$/, "", name)
+      split(name, parts, "/"); split(parts[1], kind, "_")
+      gbs[kind[2] "/" parts[2] "/" kind[3]] = $col / 1e9; kernels[kind[2]] = 1; sizes[parts[2]] = 1
+    }
+    END {
+      for (k in kernels) for (n in sizes) {
+        simd = gbs[k "/" n "/Simd"]; scalar = gbs[k "/" n "/Scalar"]
+        if (scalar == "") scalar = gbs[k "/" n "/Reference"]
+        eigen = gbs[k "/" n "/Eigen"]; if (eigen == "") eigen = "-"; else eigen = sprintf("%.1f", eigen)
+        if (simd != "" && scalar != "") printf "%-14s %6d %12.1f %12s %12.1f %10.1fx\n", k, n, simd, eigen, scalar, simd / scalar
+      }
+    }' | sort -k1,1 -k2,2n
 fi
 
 if [ "$what" = all ] || [ "$what" = exact ]; then

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Runs every test: the GoogleTest units (ctest), the pg_regress suites and the
 # pg_isolation_regress specs in regress/, each against a throwaway PostgreSQL that pg_regress
-# starts as the postgres user on a unix socket and stops afterwards. Idempotent.
+# starts as the postgres user on a unix socket and stops afterwards. The server runs from a
+# private installation of this build (make_test_install), so the system's PostgreSQL directories
+# are not touched. Idempotent.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 ensure_packages
-lock_installation
-build_and_install
+build
 
 log "Unit tests (ctest)"
 (cd "$PGC_BUILD" && ctest --output-on-failure -j"$(nproc)" | tail -n 3)
 
 PG_REGRESS_DIR=$(dirname "$(pg_config --pgxs)")/../test
 work=${PGC_TEST_WORK:-/tmp/pg_commerce-tests}
+PG_BIN=$(make_test_install "$work-install")
 pgc_workdir "$work"
 "${SUDO[@]}" cp -r "$PGC_ROOT/regress/." "$work/"
 "${SUDO[@]}" chown -R "$PGC_OS_USER" "$work"

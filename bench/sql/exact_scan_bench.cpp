@@ -61,7 +61,8 @@ std::vector<int> exact_top10(const std::vector<float> &data, std::size_t dims, c
   const std::size_t rows = data.size() / dims;
   std::vector<std::pair<float, int>> scored(rows);
   for (std::size_t i = 0; i < rows; ++i) {
-    scored[i] = {commerce::vector::l2_squared_distance(&data[i * dims], q, dims), static_cast<int>(i + 1)};
+    scored[i] = {commerce::vector::l2_squared_distance(&data[i * dims], q, dims),
+                 static_cast<int>(i + 1)};
   }
   std::partial_sort(scored.begin(), scored.begin() + 10, scored.end());
   std::vector<int> ids;
@@ -95,7 +96,8 @@ int main(int argc, char **argv) {
 
   db.exec("CREATE EXTENSION IF NOT EXISTS pg_commerce");
   db.exec("DROP TABLE IF EXISTS bench_items");
-  db.exec("CREATE TABLE bench_items (id int PRIMARY KEY, e commerce.embedding(" + std::to_string(dims) + "))");
+  db.exec("CREATE TABLE bench_items (id int PRIMARY KEY, e commerce.embedding(" +
+          std::to_string(dims) + "))");
   const auto load_start = Clock::now();
   db.exec("COPY bench_items FROM STDIN");
   for (std::size_t i = 0; i < rows; ++i) {
@@ -108,7 +110,8 @@ int main(int argc, char **argv) {
   const double load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
 
   PGresult *prep = PQprepare(db.conn, "knn",
-                             "SELECT id FROM bench_items ORDER BY e OPERATOR(commerce.<->) $1::commerce.embedding LIMIT 10",
+                             "SELECT id FROM bench_items ORDER BY e OPERATOR(commerce.<->) "
+                             "$1::commerce.embedding LIMIT 10",
                              1, nullptr);
   if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
     std::fprintf(stderr, "prepare failed: %s", PQerrorMessage(db.conn));
@@ -145,13 +148,16 @@ int main(int argc, char **argv) {
     kernel_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
   }
 
-  std::printf("exact top-10, %zu rows x %zu dims, %d queries (load + analyze %.1f s)\n", rows, dims, queries, load_s);
+  std::printf("exact top-10, %zu rows x %zu dims, %d queries (load + analyze %.1f s)\n", rows, dims,
+              queries, load_s);
   std::printf("%-44s %10s %10s\n", "", "median ms", "p95 ms");
-  std::printf("%-44s %10.2f %10.2f\n", "SQL: ORDER BY e <-> $1 LIMIT 10 (seq scan)", percentile(sql_ms, 0.5),
-              percentile(sql_ms, 0.95));
-  std::printf("%-44s %10.2f %10.2f\n", "baseline: same kernel, in-process scan", percentile(kernel_ms, 0.5),
-              percentile(kernel_ms, 0.95));
-  std::printf("SQL / in-process ratio (median): %.2f\n", percentile(sql_ms, 0.5) / percentile(kernel_ms, 0.5));
-  std::printf("top-10 ids differing from the in-process answer: %d of %d\n", mismatches, queries * 10 + warmup * 10);
+  std::printf("%-44s %10.2f %10.2f\n", "SQL: ORDER BY e <-> $1 LIMIT 10 (seq scan)",
+              percentile(sql_ms, 0.5), percentile(sql_ms, 0.95));
+  std::printf("%-44s %10.2f %10.2f\n", "baseline: same kernel, in-process scan",
+              percentile(kernel_ms, 0.5), percentile(kernel_ms, 0.95));
+  std::printf("SQL / in-process ratio (median): %.2f\n",
+              percentile(sql_ms, 0.5) / percentile(kernel_ms, 0.5));
+  std::printf("top-10 ids differing from the in-process answer: %d of %d\n", mismatches,
+              queries * 10 + warmup * 10);
   return mismatches == 0 ? 0 : 1;
 }

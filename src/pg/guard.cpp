@@ -31,7 +31,9 @@ int pack_sqlstate(const char *code) {
   return MAKE_SQLSTATE(code[0], code[1], code[2], code[3], code[4]);
 }
 
-bool interrupt_pending() { return InterruptPending && (QueryCancelPending || ProcDiePending); }
+bool interrupt_pending() {
+  return InterruptPending && (QueryCancelPending || ProcDiePending);
+}
 
 }  // namespace
 

@@ -39,20 +39,21 @@ ensure_packages() {
     "${missing[@]}" >/dev/null
 }
 
-# Several checkouts on one machine share PostgreSQL's extension directory: hold this lock from
-# install until the tests or benchmarks that use the installed files are done.
-lock_installation() {
-  exec 9>/tmp/pg_commerce-install.lock
-  flock 9
-}
-
-build_and_install() {
+build() {
   log "Building pg_commerce in $PGC_BUILD"
   cmake -S "$PGC_ROOT" -B "$PGC_BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$PGC_BUILD" -j"$(nproc)" 2>&1 | grep -Ev '^\[|^(make|gmake)\[|Built target|Consolidate|^-- ' || true
   test -f "$PGC_BUILD/pg_commerce.so" || { echo "build failed" >&2; return 1; }
+}
+
+# Installs into the directories pg_config names (for the demo and for users). The lock keeps two
+# checkouts on one machine from overwriting each other's files mid-install.
+install_system() {
   log "Installing pg_commerce into $(pg_config --pkglibdir) and $(pg_config --sharedir)/extension"
-  "${SUDO[@]}" cmake --install "$PGC_BUILD" >/dev/null
+  (
+    flock 9
+    "${SUDO[@]}" cmake --install "$PGC_BUILD" >/dev/null
+  ) 9>/tmp/pg_commerce-install.lock
 }
 
 # A directory the postgres user owns, for clusters, sockets and pg_regress output.
@@ -62,9 +63,12 @@ pgc_workdir() {
   "${SUDO[@]}" install -d -o "$PGC_OS_USER" -m 0755 "$dir"
 }
 
-as_postgres() { "${SUDO[@]}" runuser -u "$PGC_OS_USER" -- "$@"; }
+# Runs a command as the postgres user from /, since the checkout (e.g. under /root) may not be
+# readable by it: every path handed to such a command is absolute.
+as_postgres() { (cd / && "${SUDO[@]}" runuser -u "$PGC_OS_USER" -- "$@"); }
 
 # start_server DIR PORT: a fresh cluster in DIR/data listening only on a unix socket in DIR.
+# PG_BIN may point at a private installation (make_test_install).
 start_server() {
   local dir=$1 port=$2
   pgc_workdir "$dir"
@@ -78,4 +82,32 @@ stop_server() {
   if [ -f "$dir/data/postmaster.pid" ]; then
     as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
   fi
+}
+
+# make_test_install DIR: a private PostgreSQL installation under DIR holding this build of
+# pg_commerce, as PostgreSQL's own `make check` does. Tests and benchmarks run against it, so they
+# never touch the system's extension directory and several checkouts can test at once.
+# PostgreSQL finds its share and lib directories relative to its own executable, so postgres,
+# initdb and pg_ctl are copies; everything else is a symlink to the system installation.
+make_test_install() {
+  local root=$1 bindir sharedir pkglibdir
+  bindir=$(pg_config --bindir)
+  sharedir=$(pg_config --sharedir)
+  pkglibdir=$(pg_config --pkglibdir)
+  rm -rf "$root"
+  mkdir -p "$root$bindir" "$root$sharedir" "$root$pkglibdir"
+  chmod 0755 "$root"
+  for f in "$bindir"/*; do
+    case $(basename "$f") in
+      postgres | initdb | pg_ctl) cp "$f" "$root$bindir/" ;;
+      *) ln -s "$f" "$root$bindir/" ;;
+    esac
+  done
+  cp -rs "$sharedir/." "$root$sharedir/"
+  cp -rs "$pkglibdir/." "$root$pkglibdir/"
+  # Never write through a symlink into the system installation.
+  rm -f "$root$pkglibdir/pg_commerce.so" "$root$sharedir/extension/pg_commerce"*
+  DESTDIR=$root cmake --install "$PGC_BUILD" >/dev/null
+  chmod -R a+rX "$root"
+  echo "$root$bindir"
 }

@@ -12,7 +12,9 @@ namespace {
 
 constexpr const char *kTextHint = "An embedding is written like '[1,2,3]': numbers in brackets.";
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 std::string_view skip_space(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -61,8 +63,8 @@ float parse_element(std::string_view whole, std::string_view token, std::size_t 
   double value = 0.0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (end != digits.data() + digits.size() || ec == std::errc::invalid_argument) {
-    malformed(whole, "element " + std::to_string(position + 1) + " is not a number: " +
-                         quoted(token));
+    malformed(whole,
+              "element " + std::to_string(position + 1) + " is not a number: " + quoted(token));
   }
   if (ec == std::errc::result_out_of_range) {
     const auto exponent = digits.find_first_of("eE");
@@ -99,8 +101,7 @@ void check_dimension_count(std::size_t dims) {
   }
   if (dims > kMaxDimensions) {
     throw Error(sqlstate::kProgramLimitExceeded,
-                "embedding cannot have more than " + std::to_string(kMaxDimensions) +
-                    " dimensions",
+                "embedding cannot have more than " + std::to_string(kMaxDimensions) + " dimensions",
                 "Reduce the dimensionality of the model output.",
                 "got " + std::to_string(dims) + " dimensions");
   }
@@ -129,8 +130,7 @@ void check_finite(std::span<const float> values) {
 void check_same_dimensions(std::size_t a, std::size_t b) {
   if (a != b) {
     throw Error(sqlstate::kStringDataLengthMismatch,
-                "different embedding dimensions " + std::to_string(a) + " and " +
-                    std::to_string(b),
+                "different embedding dimensions " + std::to_string(a) + " and " + std::to_string(b),
                 "Both operands must come from the same model (same number of dimensions).");
   }
 }

@@ -33,7 +33,8 @@ Datum commerce_error_probe(PG_FUNCTION_ARGS) {
     } else if (how == "pg_error") {
       // PostgreSQL raises 22P02 inside C++; call_pg turns the longjmp into a PgError so that
       // `payload` is destroyed on the way out, then guarded() re-raises 22P02.
-      commerce::pg::call_pg([&] { return DatumGetInt32(DirectFunctionCall1(int4in, CStringGetDatum("twelve"))); });
+      commerce::pg::call_pg(
+          [&] { return DatumGetInt32(DirectFunctionCall1(int4in, CStringGetDatum("twelve"))); });
     } else if (how == "unguarded_pg_error") {
       // The broken pattern, kept as the leak test's negative control: PostgreSQL's longjmp
       // leaves this frame without running `payload`'s destructor, so its memory is lost.
@@ -49,7 +50,8 @@ Datum commerce_error_probe(PG_FUNCTION_ARGS) {
     } else {
       throw commerce::Error(commerce::sqlstate::kInvalidParameterValue,
                             "unknown probe mode \"" + how + "\"",
-                            "Use ok, core_error, pg_error, unguarded_pg_error, bad_alloc, std_exception, unknown or cancel.");
+                            "Use ok, core_error, pg_error, unguarded_pg_error, bad_alloc, "
+                            "std_exception, unknown or cancel.");
     }
   });
   PG_RETURN_INT64(result);

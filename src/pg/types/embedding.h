@@ -17,12 +17,16 @@ struct EmbeddingDatum {
   float4 x[FLEXIBLE_ARRAY_MEMBER];
 };
 
-inline Size embedding_size(int dim) { return offsetof(EmbeddingDatum, x) + sizeof(float4) * dim; }
+inline Size embedding_size(int dim) {
+  return offsetof(EmbeddingDatum, x) + sizeof(float4) * dim;
+}
 
 inline std::span<const float> values(const EmbeddingDatum *e) {
   return {e->x, static_cast<std::size_t>(e->dim)};
 }
-inline std::span<float> values(EmbeddingDatum *e) { return {e->x, static_cast<std::size_t>(e->dim)}; }
+inline std::span<float> values(EmbeddingDatum *e) {
+  return {e->x, static_cast<std::size_t>(e->dim)};
+}
 
 // Allocates a zeroed embedding of `dim` elements in CurrentMemoryContext. The _or_throw variant
 // is for guarded regions; new_embedding is for plain PostgreSQL code.

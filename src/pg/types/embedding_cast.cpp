@@ -20,7 +20,6 @@ using commerce::pg::guarded;
 namespace sqlstate = commerce::sqlstate;
 namespace vector = commerce::vector;
 
-
 // array_to_embedding(anyarray, typmod, explicit): one C function behind the three casts.
 PGC_FUNCTION(array_to_embedding)
 Datum array_to_embedding(PG_FUNCTION_ARGS) {
@@ -70,7 +69,8 @@ Datum embedding_to_float4_array(PG_FUNCTION_ARGS) {
   const EmbeddingDatum *e = PG_GETARG_EMBEDDING_P(0);
   Datum *elements = static_cast<Datum *>(palloc(sizeof(Datum) * e->dim));
   for (int i = 0; i < e->dim; ++i) elements[i] = Float4GetDatum(e->x[i]);
-  PG_RETURN_ARRAYTYPE_P(construct_array(elements, e->dim, FLOAT4OID, sizeof(float4), true, TYPALIGN_INT));
+  PG_RETURN_ARRAYTYPE_P(
+      construct_array(elements, e->dim, FLOAT4OID, sizeof(float4), true, TYPALIGN_INT));
 }
 
 PGC_FUNCTION(embedding_to_float8_array)
@@ -78,8 +78,8 @@ Datum embedding_to_float8_array(PG_FUNCTION_ARGS) {
   const EmbeddingDatum *e = PG_GETARG_EMBEDDING_P(0);
   Datum *elements = static_cast<Datum *>(palloc(sizeof(Datum) * e->dim));
   for (int i = 0; i < e->dim; ++i) elements[i] = Float8GetDatum(static_cast<double>(e->x[i]));
-  PG_RETURN_ARRAYTYPE_P(
-      construct_array(elements, e->dim, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+  PG_RETURN_ARRAYTYPE_P(construct_array(elements, e->dim, FLOAT8OID, sizeof(float8),
+                                        FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
 // Rounds to the nearest integer, as float4 -> integer casts do.
@@ -90,7 +90,8 @@ Datum embedding_to_int4_array(PG_FUNCTION_ARGS) {
   guarded([&] {
     for (int i = 0; i < e->dim; ++i) {
       const double rounded = std::rint(static_cast<double>(e->x[i]));
-      if (rounded < std::numeric_limits<int32>::min() || rounded > std::numeric_limits<int32>::max()) {
+      if (rounded < std::numeric_limits<int32>::min() ||
+          rounded > std::numeric_limits<int32>::max()) {
         throw Error(sqlstate::kNumericValueOutOfRange, "integer out of range",
                     "Only embeddings whose elements fit in integer can be cast to integer[].",
                     "element " + std::to_string(i + 1));
@@ -98,5 +99,6 @@ Datum embedding_to_int4_array(PG_FUNCTION_ARGS) {
       elements[i] = Int32GetDatum(static_cast<int32>(rounded));
     }
   });
-  PG_RETURN_ARRAYTYPE_P(construct_array(elements, e->dim, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+  PG_RETURN_ARRAYTYPE_P(
+      construct_array(elements, e->dim, INT4OID, sizeof(int32), true, TYPALIGN_INT));
 }

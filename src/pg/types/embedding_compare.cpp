@@ -24,22 +24,36 @@ int compare(FunctionCallInfo fcinfo) {
 }  // namespace
 
 PGC_FUNCTION(embedding_cmp)
-Datum embedding_cmp(PG_FUNCTION_ARGS) { PG_RETURN_INT32(compare(fcinfo)); }
+Datum embedding_cmp(PG_FUNCTION_ARGS) {
+  PG_RETURN_INT32(compare(fcinfo));
+}
 
 PGC_FUNCTION(embedding_lt)
-Datum embedding_lt(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare(fcinfo) < 0); }
+Datum embedding_lt(PG_FUNCTION_ARGS) {
+  PG_RETURN_BOOL(compare(fcinfo) < 0);
+}
 
 PGC_FUNCTION(embedding_le)
-Datum embedding_le(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare(fcinfo) <= 0); }
+Datum embedding_le(PG_FUNCTION_ARGS) {
+  PG_RETURN_BOOL(compare(fcinfo) <= 0);
+}
 
 PGC_FUNCTION(embedding_eq)
-Datum embedding_eq(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare(fcinfo) == 0); }
+Datum embedding_eq(PG_FUNCTION_ARGS) {
+  PG_RETURN_BOOL(compare(fcinfo) == 0);
+}
 
 PGC_FUNCTION(embedding_ne)
-Datum embedding_ne(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare(fcinfo) != 0); }
+Datum embedding_ne(PG_FUNCTION_ARGS) {
+  PG_RETURN_BOOL(compare(fcinfo) != 0);
+}
 
 PGC_FUNCTION(embedding_ge)
-Datum embedding_ge(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare(fcinfo) >= 0); }
+Datum embedding_ge(PG_FUNCTION_ARGS) {
+  PG_RETURN_BOOL(compare(fcinfo) >= 0);
+}
 
 PGC_FUNCTION(embedding_gt)
-Datum embedding_gt(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare(fcinfo) > 0); }
+Datum embedding_gt(PG_FUNCTION_ARGS) {
+  PG_RETURN_BOOL(compare(fcinfo) > 0);
+}

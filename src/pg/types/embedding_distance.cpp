@@ -42,7 +42,8 @@ Datum elementwise(FunctionCallInfo fcinfo, Op op) {
 PGC_FUNCTION(embedding_l2_distance)
 Datum embedding_l2_distance(PG_FUNCTION_ARGS) {
   const Operands o = operands(fcinfo);
-  PG_RETURN_FLOAT8(std::sqrt(static_cast<double>(vector::l2_squared_distance(o.a->x, o.b->x, o.n))));
+  PG_RETURN_FLOAT8(
+      std::sqrt(static_cast<double>(vector::l2_squared_distance(o.a->x, o.b->x, o.n))));
 }
 
 PGC_FUNCTION(embedding_l2_squared_distance)
@@ -95,10 +96,16 @@ Datum embedding_l2_normalize(PG_FUNCTION_ARGS) {
 }
 
 PGC_FUNCTION(embedding_add)
-Datum embedding_add(PG_FUNCTION_ARGS) { return elementwise(fcinfo, vector::add); }
+Datum embedding_add(PG_FUNCTION_ARGS) {
+  return elementwise(fcinfo, vector::add);
+}
 
 PGC_FUNCTION(embedding_subtract)
-Datum embedding_subtract(PG_FUNCTION_ARGS) { return elementwise(fcinfo, vector::subtract); }
+Datum embedding_subtract(PG_FUNCTION_ARGS) {
+  return elementwise(fcinfo, vector::subtract);
+}
 
 PGC_FUNCTION(embedding_multiply)
-Datum embedding_multiply(PG_FUNCTION_ARGS) { return elementwise(fcinfo, vector::multiply); }
+Datum embedding_multiply(PG_FUNCTION_ARGS) {
+  return elementwise(fcinfo, vector::multiply);
+}

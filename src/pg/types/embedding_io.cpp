@@ -75,11 +75,11 @@ Datum embedding_recv(PG_FUNCTION_ARGS) {
   const int16 unused = static_cast<int16>(pq_getmsgint(buffer, sizeof(int16)));
   guarded([&] {
     if (dim < 1 || static_cast<std::size_t>(dim) > vector::kMaxDimensions || unused != 0) {
-      throw commerce::Error(commerce::sqlstate::kInvalidBinaryRepresentation,
-                            "invalid binary data for type embedding",
-                            "The binary form is int16 dimensions, int16 zero, then float4s.",
-                            "dimensions " + std::to_string(dim) + ", reserved field " +
-                                std::to_string(unused));
+      throw commerce::Error(
+          commerce::sqlstate::kInvalidBinaryRepresentation,
+          "invalid binary data for type embedding",
+          "The binary form is int16 dimensions, int16 zero, then float4s.",
+          "dimensions " + std::to_string(dim) + ", reserved field " + std::to_string(unused));
     }
     commerce::pg::check_typmod(static_cast<std::size_t>(dim), typmod);
   });

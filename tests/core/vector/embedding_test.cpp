@@ -25,7 +25,8 @@ std::string sqlstate_of(F f) {
 
 TEST(ParseEmbeddingText, ReadsNumbersWithWhitespaceAndSigns) {
   EXPECT_EQ(parse_embedding_text("[1,2,3]"), (std::vector<float>{1, 2, 3}));
-  EXPECT_EQ(parse_embedding_text("  [ 1.5 , -2e1,+3 ]  "), (std::vector<float>{1.5f, -20.0f, 3.0f}));
+  EXPECT_EQ(parse_embedding_text("  [ 1.5 , -2e1,+3 ]  "),
+            (std::vector<float>{1.5f, -20.0f, 3.0f}));
   EXPECT_EQ(parse_embedding_text("[0.1]"), (std::vector<float>{0.1f}));
 }
 
@@ -34,8 +35,8 @@ TEST(ParseEmbeddingText, UnderflowRoundsToZero) {
 }
 
 TEST(ParseEmbeddingText, MalformedTextIs22P02) {
-  for (const char *text : {"", "1,2", "[1,2", "1,2]", "[1,,2]", "[1,2,]", "[a]", "[1 2]",
-                           "[1]x", "[[1]]", "[0x10]", "[1e]"}) {
+  for (const char *text : {"", "1,2", "[1,2", "1,2]", "[1,,2]", "[1,2,]", "[a]", "[1 2]", "[1]x",
+                           "[[1]]", "[0x10]", "[1e]"}) {
     EXPECT_EQ(sqlstate_of([&] { parse_embedding_text(text); }), "22P02") << text;
   }
 }
@@ -46,7 +47,8 @@ TEST(ParseEmbeddingText, EmptyIs22023) {
 }
 
 TEST(ParseEmbeddingText, NonFiniteAndOverflowAre22003) {
-  for (const char *text : {"[NaN]", "[nan]", "[Infinity]", "[-inf]", "[1e39]", "[-1e300]", "[1e999]"}) {
+  for (const char *text :
+       {"[NaN]", "[nan]", "[Infinity]", "[-inf]", "[1e39]", "[-1e300]", "[1e999]"}) {
     EXPECT_EQ(sqlstate_of([&] { parse_embedding_text(text); }), "22003") << text;
   }
 }

@@ -1,0 +1,61 @@
+-- Example queries over the demo shop (docs/demo/shop.sql).
+SET search_path TO public, commerce;
+SET client_min_messages = notice;
+\pset footer off
+
+\echo
+\echo '1. Similar products: the 5 nearest to "Trail running shoe" (L2 distance, exact scan)'
+SELECT p.product_id, p.title, p.category, round((p.embedding <-> q.embedding)::numeric, 3) AS distance
+FROM shop_products p, (SELECT embedding FROM shop_products WHERE product_id = 1) q
+WHERE p.product_id <> 1
+ORDER BY p.embedding <-> q.embedding
+LIMIT 5;
+
+\echo '2. Cosine search with a query vector for "premium, formal, dark" items'
+SELECT product_id, title, price, round((embedding <=> '[0,0,0,0,0,1,1,1]')::numeric, 3) AS cosine_distance
+FROM shop_products
+ORDER BY embedding <=> '[0,0,0,0,0,1,1,1]'
+LIMIT 5;
+
+\echo '3. Session-based recommendations: the centroid (avg) of what session s-1001 viewed,'
+\echo '   then the nearest products it has not seen yet'
+WITH centroid AS (
+  SELECT avg(p.embedding) AS e
+  FROM shop_session_views v JOIN shop_products p USING (product_id)
+  WHERE v.session_id = 's-1001')
+SELECT p.product_id, p.title, p.category, round((p.embedding <-> c.e)::numeric, 3) AS distance
+FROM shop_products p, centroid c
+WHERE p.product_id NOT IN (SELECT product_id FROM shop_session_views WHERE session_id = 's-1001')
+ORDER BY p.embedding <-> c.e
+LIMIT 5;
+
+\echo '4. Nearest product in each category to a "sporty audio" query (filter + order)'
+SELECT DISTINCT ON (category) category, title, round((embedding <-> '[0,0,1,0,1,0,0.5,0.5]')::numeric, 3) AS distance
+FROM shop_products
+ORDER BY category, embedding <-> '[0,0,1,0,1,0,0.5,0.5]';
+
+\echo '5. Embedding functions: dimensions, norm, normalisation, arithmetic, casts'
+SELECT vector_dims(embedding) AS dims, round(vector_norm(embedding)::numeric, 3) AS norm,
+       l2_normalize('[3,4]') AS normalized, '[1,2]'::embedding + '[10,20]' AS sum,
+       '[1.5,2.5]'::embedding::real[] AS as_array
+FROM shop_products WHERE product_id = 13;
+
+\echo '6. Bad input gets a clear error with a SQLSTATE and a hint (caught here to keep going)'
+DO $$
+DECLARE
+  statement text;
+  hint text;
+BEGIN
+  FOREACH statement IN ARRAY ARRAY[
+    $q$SELECT '[1,NaN]'::commerce.embedding$q$,
+    $q$SELECT '[1,2]'::commerce.embedding OPERATOR(commerce.<->) '[1,2,3]'$q$,
+    $q$SELECT '[1,2'::commerce.embedding$q$] LOOP
+    BEGIN
+      EXECUTE statement;
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS hint = PG_EXCEPTION_HINT;
+      RAISE NOTICE E'%\n  ERROR %: %\n  HINT: %', statement, SQLSTATE, SQLERRM, hint;
+    END;
+  END LOOP;
+END
+$$;
