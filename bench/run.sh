@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints their tables (see docs/benchmarks.md for the latest figures).
-#   bash bench/run.sh            all of them
+#   bash bench/run.sh            all of them but the recommender runs (minutes of training)
 #   bash bench/run.sh distance   the kernel micro-benchmark only
 #   bash bench/run.sh exact      exact top-10 over 100,000 x 128-d through SQL
 #   bash bench/run.sh relevance  BM25 nDCG@10 / Recall@100 on Cranfield, CISI, MEDLINE vs ts_rank
 #                                (data from $PGC_DATA, default ../shared/data beside the repo)
 #   bash bench/run.sh topk       core BM25 top-10 over 1,000,000 synthetic titles, WAND vs all
 #   bash bench/run.sh segmentation  ICU Chinese segmentation vs gold brand/product spans
+#   bash bench/run.sh recs-quality  offline HIT@10/NDCG@10 of the recommenders (Amazon Beauty, Sports)
+#   bash bench/run.sh recs-sql      the same data loaded as events, trained and served in PostgreSQL
 # SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket, from a
 # private installation of this build) and stop it.
 set -euo pipefail
@@ -16,6 +18,10 @@ what=${1:-all}
 ensure_packages
 build
 PG_BIN=$(make_test_install "${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-install")
+
+# The shared data sets (../shared/data beside the repository); benchmarks that need them say so
+# and skip when they are absent.
+data_root=${PGC_DATA:-$PGC_ROOT/../shared/data}
 
 # Every server a benchmark starts is stopped on exit, whichever benchmark fails.
 servers=()
@@ -56,20 +62,45 @@ fi
 
 if [ "$what" = all ] || [ "$what" = topk ]; then
   log "BM25 top-10 in the core: block-max WAND vs scoring every match (WANDS queries)"
-  "$PGC_BUILD/bench/bench_topk" 1000000 "${PGC_DATA:-$PGC_ROOT/../shared/data}/wands/query.csv"
+  "$PGC_BUILD/bench/bench_topk" 1000000 "$data_root/wands/query.csv"
 fi
 
 if [ "$what" = all ] || [ "$what" = segmentation ]; then
   log "Chinese segmentation: ICU dictionary vs character unigrams on gold brand/product spans"
-  "$PGC_BUILD/bench/bench_segmentation" "${PGC_DATA:-$PGC_ROOT/../shared/data}/catalogs/ecommerce-ner-zh"
+  "$PGC_BUILD/bench/bench_segmentation" "$data_root/catalogs/ecommerce-ner-zh"
 fi
 
 if [ "$what" = all ] || [ "$what" = relevance ]; then
-  data=${PGC_DATA:-$PGC_ROOT/../shared/data}
+  data=$data_root
   dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-relevance
   port=${PGC_BENCH_PORT:-55434}
   bench_server "$dir" "$port"
   log "Relevance: core BM25 vs reference figures and ts_rank over GIN ($data/relevance)"
   as_postgres "$PGC_BUILD/bench/bench_relevance" "$data/relevance" \
     "host=$dir port=$port dbname=postgres user=postgres"
+fi
+
+if [ "$what" = recs-quality ]; then
+  data=$data_root/amazon-5core-seq
+  if [ -d "$data" ]; then
+    log "Recommender quality, leave-last-out, full ranking (pure C++)"
+    "$PGC_BUILD/bench/bench_recs_quality" "$data"
+  else
+    echo "recs-quality: $data is absent, skipped"
+  fi
+fi
+
+if [ "$what" = recs-sql ]; then
+  data=$data_root/amazon-5core-seq
+  if [ -d "$data" ]; then
+    dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-recs
+    bench_server "$dir" 55472
+    as_postgres "$PG_BIN/psql" -h "$dir" -p 55472 -U postgres -d postgres -qc "CREATE EXTENSION pg_commerce"
+    for f in Beauty.txt Sports_and_Outdoors.txt; do
+      log "Recommender end to end in PostgreSQL: $f (load as events, train, recommend for every user)"
+      as_postgres "$PGC_BUILD/bench/bench_recs_sql" "host=$dir port=55472 dbname=postgres user=postgres" "$data/$f"
+    done
+  else
+    echo "recs-sql: $data is absent, skipped"
+  fi
 fi
