@@ -3,6 +3,7 @@
 #   bash bench/run.sh            all of them
 #   bash bench/run.sh distance   the kernel micro-benchmark only
 #   bash bench/run.sh exact      exact top-10 over 100,000 x 128-d through SQL
+#   bash bench/run.sh hnsw-core  in-memory HNSW vs brute force (synthetic, Fashion-MNIST)
 # SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket) and stop it.
 set -euo pipefail
 source "$(dirname "$0")/../tests/lib/common.sh"
@@ -25,4 +26,9 @@ if [ "$what" = all ] || [ "$what" = exact ]; then
   start_server "$dir" 55433
   log "Exact top-10 through SQL"
   as_postgres "$PGC_BUILD/bench/bench_exact_scan" "host=$dir port=55433 dbname=postgres user=postgres"
+fi
+
+if [ "$what" = hnsw-core ]; then
+  log "HNSW in memory vs brute-force exact search (docs/benchmarks_hnsw.md)"
+  "$PGC_BUILD/bench/bench_hnsw_core" /work/shared/data/ann/fashion-mnist
 fi
