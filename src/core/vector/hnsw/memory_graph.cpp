@@ -81,7 +81,7 @@ std::optional<NodeId> MemoryGraph::insert(std::span<const float> raw, CancelChec
   if (!prepare_vector(metric_, raw, scratch_)) return std::nullopt;
 
   const NodeId id = levels_.size();
-  const int level = assign_level(params_.seed, id, params_.m);
+  const int level = std::min(assign_level(params_.seed, id, params_.m), params_.max_level);
   const std::size_t m = static_cast<std::size_t>(params_.m);
   vectors_.insert(vectors_.end(), scratch_.begin(), scratch_.end());
   levels_.push_back(level);

@@ -23,6 +23,7 @@ struct Params {
   int m = kDefaultM;                             // links per node on upper layers; 2m on layer 0
   int ef_construction = kDefaultEfConstruction;  // candidate list size while inserting
   std::uint64_t seed = 0x5eed;                   // level assignment stream
+  int max_level = kMaxLevel;                     // levels drawn above this are capped
 
   int max_links(int level) const { return level == 0 ? 2 * m : m; }
 };
