@@ -4,6 +4,7 @@
 #   bash bench/run.sh distance   the kernel micro-benchmark only
 #   bash bench/run.sh exact      exact top-10 over 100,000 x 128-d through SQL
 #   bash bench/run.sh hnsw-core  in-memory HNSW vs brute force (synthetic, Fashion-MNIST)
+#   bash bench/run.sh hnsw       commerce_hnsw through SQL vs exact scan (same data sets)
 # SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket) and stop it.
 set -euo pipefail
 source "$(dirname "$0")/../tests/lib/common.sh"
@@ -31,4 +32,16 @@ fi
 if [ "$what" = hnsw-core ]; then
   log "HNSW in memory vs brute-force exact search (docs/benchmarks_hnsw.md)"
   "$PGC_BUILD/bench/bench_hnsw_core" /work/shared/data/ann/fashion-mnist
+fi
+
+if [ "$what" = hnsw ]; then
+  dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-hnsw
+  trap 'stop_server "$dir"' EXIT
+  start_server "$dir" 55462
+  # Room for Fashion-MNIST's index (about 250 MB) in shared buffers; restart reuses the options.
+  as_postgres "$PG_BIN/psql" -h "$dir" -p 55462 -U postgres -d postgres -qc "ALTER SYSTEM SET shared_buffers = '1GB'"
+  as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -w restart >/dev/null
+  log "commerce_hnsw through SQL vs exact scan (docs/benchmarks_hnsw.md)"
+  as_postgres "$PGC_BUILD/bench/bench_hnsw_sql" "host=$dir port=55462 dbname=postgres user=postgres" \
+    /work/shared/data/ann/fashion-mnist
 fi

@@ -28,6 +28,15 @@ ElementView PageGraph::load(NodeId id) {
   return ElementView{buffer_.data(), &layout_};
 }
 
+float PageGraph::distance(NodeId id, const float *query, Metric metric, ElementHeader *header) {
+  const int dims = layout_.dims;
+  return call_pg([&] { return element_distance(index_, id, query, dims, metric, header); });
+}
+
+int PageGraph::read_links_of(NodeId id, int level, NodeId *out) {
+  return call_pg([&] { return read_links(index_, id, layout_, level, out); });
+}
+
 IndexShape shape_of(const MetaData &meta) {
   return IndexShape{Layout{meta.dims, meta.m}, static_cast<Metric>(meta.metric),
                     meta.ef_construction};

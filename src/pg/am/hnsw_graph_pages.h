@@ -11,6 +11,7 @@
 #include "core/cancel.h"
 #include "core/vector/hnsw/graph_view.h"
 #include "core/vector/hnsw/metric.h"
+#include "core/vector/hnsw/params.h"
 #include "pg/am/hnsw_page.h"
 
 namespace commerce::pg::hnsw {
@@ -24,19 +25,22 @@ class PageGraph {
   // Copies element `id` out of its page (the view is valid until the next load).
   ElementView load(NodeId id);
 
+  // Distance from `query` (nullptr: all equal) computed on the page; fills `header`.
+  float distance(NodeId id, const float *query, Metric metric, ElementHeader *header);
+
   template <typename F>
   void for_each_neighbor(NodeId id, int level, F &&f) {
-    const ElementView e = load(id);
-    if (level > e.header().level) return;
-    // Copied first: f computes distances, which loads other elements over this one.
-    std::vector<NodeId> links(static_cast<std::size_t>(e.link_count(level)));
-    for (std::size_t i = 0; i < links.size(); ++i) links[i] = e.link(level, static_cast<int>(i));
-    for (NodeId n : links) f(n);
+    // Copied out first: f computes distances, which lock other pages.
+    NodeId links[2 * commerce::vector::hnsw::kMaxM];
+    const int count = read_links_of(id, level, links);
+    for (int i = 0; i < count; ++i) f(links[i]);
   }
 
   const Layout &layout() const { return layout_; }
 
  private:
+  int read_links_of(NodeId id, int level, NodeId *out);
+
   Relation index_;
   Layout layout_;
   std::vector<char> buffer_;

@@ -134,6 +134,48 @@ void read_element(Relation index, NodeId id, char *dest, std::size_t capacity) {
   UnlockReleaseBuffer(buffer);
 }
 
+// Pins and share-locks `id`'s page and returns the item (caller unlocks and releases).
+namespace {
+const char *lock_element(Relation index, NodeId id, Buffer *buffer) {
+  *buffer = ReadBuffer(index, node_block(id));
+  LockBuffer(*buffer, BUFFER_LOCK_SHARE);
+  Page page = BufferGetPage(*buffer);
+  if (node_offset(id) < FirstOffsetNumber || node_offset(id) > PageGetMaxOffsetNumber(page)) {
+    UnlockReleaseBuffer(*buffer);
+    corrupted(index, id);
+  }
+  return static_cast<const char *>(PageGetItem(page, PageGetItemId(page, node_offset(id))));
+}
+}  // namespace
+
+float element_distance(Relation index, NodeId id, const float *query, int dims,
+                       commerce::vector::hnsw::Metric metric, ElementHeader *header) {
+  Buffer buffer;
+  const char *item = lock_element(index, id, &buffer);
+  std::memcpy(header, item, sizeof(ElementHeader));
+  const float distance =
+      query == nullptr
+          ? 0.0f
+          : commerce::vector::hnsw::graph_distance(
+                metric, query, reinterpret_cast<const float *>(item + sizeof(ElementHeader)),
+                static_cast<std::size_t>(dims));
+  UnlockReleaseBuffer(buffer);
+  return distance;
+}
+
+int read_links(Relation index, NodeId id, const Layout &layout, int level, NodeId *out) {
+  Buffer buffer;
+  const char *item = lock_element(index, id, &buffer);
+  const ElementView e{item, &layout};
+  int count = 0;
+  if (level <= e.header().level) {
+    count = e.link_count(level);
+    for (int i = 0; i < count; ++i) out[i] = e.link(level, i);
+  }
+  UnlockReleaseBuffer(buffer);
+  return count;
+}
+
 void overwrite_element(Relation index, NodeId id, const char *src, std::size_t size) {
   patch_element(index, id, 0, src, size);
 }

@@ -120,6 +120,13 @@ void create_meta(Relation index, ForkNumber fork, const MetaData *meta);
 
 // Copies the element at (block, offset) into `dest` (at least layout.max_element_size()).
 void read_element(Relation index, NodeId id, char *dest, std::size_t capacity);
+// The graph distance from `query` (dims floats, or nullptr for "all equal": 0) to the element's
+// vector, computed on the page under a share lock; copies only the header to `header`.
+float element_distance(Relation index, NodeId id, const float *query, int dims,
+                       commerce::vector::hnsw::Metric metric, ElementHeader *header);
+// Copies the element's links on `level` into `out` (room for layout.max_links(level)); returns
+// their number, 0 when the element does not reach `level`.
+int read_links(Relation index, NodeId id, const Layout &layout, int level, NodeId *out);
 // Overwrites an element in place with bytes of the same size.
 void overwrite_element(Relation index, NodeId id, const char *src, std::size_t size);
 // Overwrites `size` bytes at `offset` inside an element (e.g. one neighbour list or the header).

@@ -4,10 +4,10 @@
 // the query's LIMIT is met or the reachable graph is exhausted. Elements marked deleted by
 // VACUUM are walked through but never returned.
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "core/vector/embedding.h"
+#include "core/vector/hnsw/flat_map.h"
 #include "core/vector/hnsw/search.h"
 #include "core/vector/hnsw/visited.h"
 #include "pg/am/hnsw_am.h"
@@ -70,9 +70,9 @@ class ScanWork {
     if (!search_) return false;
     for (;;) {
       while (position_ < batch_.size()) {
-        const Seen &seen = seen_.at(batch_[position_++].id);
-        if (seen.deleted) continue;
-        *tid = seen.heap_tid;
+        const Seen *seen = seen_.find(batch_[position_++].id);
+        if (seen == nullptr || seen->deleted) continue;
+        *tid = seen->heap_tid;
         return true;
       }
       batch_.clear();
@@ -82,10 +82,11 @@ class ScanWork {
   }
 
   float distance_to(core::NodeId id) {
-    const ElementView e = graph_.load(id);
-    seen_[id] = Seen{e.header().heap_tid, e.header().deleted != 0};
-    if (query_.empty()) return 0.0f;
-    return core::graph_distance(metric_, query_.data(), e.vector(), query_.size());
+    ElementHeader header;
+    const float d = graph_.distance(id, query_.empty() ? nullptr : query_.data(), metric_, &header);
+    bool inserted = false;
+    seen_.emplace(id, inserted) = Seen{header.heap_tid, header.deleted != 0};
+    return d;
   }
 
  private:
@@ -95,7 +96,7 @@ class ScanWork {
   CancelCheck cancel_;
   std::vector<float> query_;
   core::HashVisited visited_;
-  std::unordered_map<core::NodeId, Seen> seen_;
+  core::FlatMap<Seen> seen_;
   ScanDistance distance_{this};
   std::optional<core::ResumableSearch<PageGraph, ScanDistance, core::HashVisited>> search_;
   std::vector<core::Candidate> batch_;

@@ -5,9 +5,9 @@
 #include "core/pure_cpp.h"
 
 #include <cstdint>
-#include <unordered_set>
 #include <vector>
 
+#include "core/vector/hnsw/flat_map.h"
 #include "core/vector/hnsw/graph_view.h"
 
 namespace commerce::vector::hnsw {
@@ -37,15 +37,17 @@ class DenseVisited {
 
 class HashVisited {
  public:
-  void reset(std::size_t expected) {
-    seen_.clear();
-    seen_.reserve(expected);
+  void reset(std::size_t expected) { seen_.clear(expected); }
+  bool insert(NodeId id) {
+    bool inserted = false;
+    seen_.emplace(id, inserted);
+    return inserted;
   }
-  bool insert(NodeId id) { return seen_.insert(id).second; }
   std::size_t size() const { return seen_.size(); }
 
  private:
-  std::unordered_set<NodeId> seen_;
+  struct Empty {};
+  FlatMap<Empty> seen_;
 };
 
 }  // namespace commerce::vector::hnsw

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/vector/hnsw/flat_map.h"
 #include "core/vector/hnsw/level.h"
 #include "core/vector/hnsw/neighbor_selection.h"
 #include "core/vector/hnsw/params.h"
@@ -72,6 +73,35 @@ TEST(HnswVisited, DenseAndHashAgree) {
     for (NodeId id : {5u, 7u, 5u, 99u, 7u}) EXPECT_EQ(dense.insert(id), hash.insert(id));
     EXPECT_EQ(hash.size(), 3u);
   }
+}
+
+}  // namespace
+}  // namespace commerce::vector::hnsw
+
+namespace commerce::vector::hnsw {
+namespace {
+
+// Grows past its initial size and keeps every entry, including id 0 and large block/offset ids.
+TEST(HnswFlatMap, InsertFindAndGrow) {
+  FlatMap<int> map(4);
+  for (NodeId i = 0; i < 5000; ++i) {
+    bool inserted = false;
+    map.emplace(i * 65537, inserted) = static_cast<int>(i);
+    EXPECT_TRUE(inserted);
+  }
+  EXPECT_EQ(map.size(), 5000u);
+  for (NodeId i = 0; i < 5000; ++i) {
+    const int *v = map.find(i * 65537);
+    ASSERT_NE(v, nullptr);
+    EXPECT_EQ(*v, static_cast<int>(i));
+  }
+  EXPECT_EQ(map.find(3), nullptr);
+  bool inserted = true;
+  EXPECT_EQ(map.emplace(65537, inserted), 1);
+  EXPECT_FALSE(inserted);
+  map.clear(10);
+  EXPECT_EQ(map.size(), 0u);
+  EXPECT_EQ(map.find(0), nullptr);
 }
 
 }  // namespace
