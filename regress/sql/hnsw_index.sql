@@ -20,8 +20,8 @@ FROM hnsw_queries q,
 
 CREATE INDEX hnsw_items_l2 ON hnsw_items USING commerce_hnsw (e embedding_l2_ops) WITH (m = 12, ef_construction = 48);
 SELECT reloptions FROM pg_class WHERE relname = 'hnsw_items_l2';
--- On a table this small a sequential scan is cheaper; turn it off so every query below
--- exercises the index (the EXPLAINs show it).
+-- On a table this small a sequential scan costs about as much; turn it off so that every query
+-- below exercises the index (the EXPLAINs show it).
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF) SELECT id FROM hnsw_items ORDER BY e <-> '[1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]' LIMIT 5;
 -- Without ORDER BY <op> the planner never picks it.

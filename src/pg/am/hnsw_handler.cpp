@@ -61,6 +61,14 @@ void cost_estimate(PlannerInfo *root, IndexPath *path, double loop_count, Cost *
   const double tuples = path->indexinfo->tuples;
   costs.numIndexTuples = std::min(tuples, static_cast<double>(ef_search) * 2.0 * core::kDefaultM);
   genericcostestimate(root, path, loop_count, &costs);
+  // genericcostestimate prices every visited page as a random read, but a scan keeps returning
+  // to the same pages (the upper layers, the query's neighbourhood), which stay in shared
+  // buffers: price them as sequential reads. Without this, wide embeddings (TOASTed, so the
+  // heap looks small and the planner does not count detoasting) lost to seq scan + sort even
+  // where the index was 100 times faster.
+  double random_page_cost, seq_page_cost;
+  get_tablespace_page_costs(path->indexinfo->reltablespace, &random_page_cost, &seq_page_cost);
+  costs.indexTotalCost -= costs.numIndexPages * std::max(0.0, random_page_cost - seq_page_cost);
   *startup = costs.indexTotalCost;
   *total = costs.indexTotalCost;
   *selectivity = costs.indexSelectivity;
