@@ -94,6 +94,34 @@ void check_fits(std::size_t dims, int m) {
                   " dimensions with this m, or a smaller m.");
 }
 
+// The order elements are laid out on pages: breadth first over layer 0 from the entry point,
+// so that a node's neighbours tend to share its page and a scan locks one page for several of
+// them. Nodes not reached (none in a connected graph) follow in id order.
+std::vector<std::size_t> page_order(const core::MemoryGraph &graph) {
+  const std::size_t n = graph.size();
+  std::vector<std::size_t> order;
+  order.reserve(n);
+  std::vector<bool> placed(n, false);
+  auto place = [&](std::size_t id) {
+    if (placed[id]) return;
+    placed[id] = true;
+    order.push_back(id);
+  };
+  if (n > 0) place(*graph.entry_point());
+  for (std::size_t next = 0; order.size() < n; ++next) {
+    if (next == order.size()) {  // disconnected rest: continue from the first unplaced node
+      for (std::size_t id = 0; id < n; ++id) {
+        if (!placed[id]) {
+          place(id);
+          break;
+        }
+      }
+    }
+    for (std::uint32_t link : graph.neighbors(order[next], 0)) place(link);
+  }
+  return order;
+}
+
 // Writes the in-memory graph to pages after the meta page: lays elements out page by page
 // (a first pass fixes every node's block and offset, so links can be written as item
 // pointers), then appends each page with a full-page GenericXLog record.
@@ -110,10 +138,12 @@ void write_graph(Relation index, BuildWork &work) {
   std::vector<NodeId> where(n);
   const BlockNumber first = call_pg([&] { return RelationGetNumberOfBlocks(index); });
 
+  const std::vector<std::size_t> order = page_order(graph);
+
   // Pass 1: placement only.
   BlockNumber block = first;
   call_pg([&] { init_element_page(page); });
-  for (std::size_t i = 0; i < n; ++i) {
+  for (const std::size_t i : order) {
     const std::size_t size = layout.element_size(graph.level(i));
     OffsetNumber offset = call_pg([&] { return add_to_page_image(page, element.data(), size); });
     if (offset == InvalidOffsetNumber) {
@@ -134,7 +164,8 @@ void write_graph(Relation index, BuildWork &work) {
     if (written != block)
       throw Error(sqlstate::kInternalError, "commerce_hnsw build lost track of its pages");
   };
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = order[k];
     cancel.poll();
     const int level = graph.level(i);
     const std::size_t size = layout.element_size(level);
@@ -158,7 +189,7 @@ void write_graph(Relation index, BuildWork &work) {
         call_pg([&] { return add_to_page_image(page, element.data(), size); });
     if (offset != node_offset(where[i]))
       throw Error(sqlstate::kInternalError, "commerce_hnsw build misplaced an element");
-    if (i % 1024 == 0) report(PROGRESS_CREATEIDX_TUPLES_DONE, static_cast<int64>(i));
+    if (k % 1024 == 0) report(PROGRESS_CREATEIDX_TUPLES_DONE, static_cast<int64>(k));
   }
   if (n > 0) flush();
 

@@ -33,6 +33,12 @@ float PageGraph::distance(NodeId id, const float *query, Metric metric, ElementH
   return call_pg([&] { return element_distance(index_, id, query, dims, metric, header); });
 }
 
+void PageGraph::distances(const NodeId *ids, std::size_t count, const float *query, Metric metric,
+                          ElementHeader *headers, float *out) {
+  const int dims = layout_.dims;
+  call_pg([&] { element_distances(index_, ids, count, query, dims, metric, headers, out); });
+}
+
 int PageGraph::read_links_of(NodeId id, int level, NodeId *out) {
   return call_pg([&] { return read_links(index_, id, layout_, level, out); });
 }

@@ -28,6 +28,10 @@ class PageGraph {
   // Distance from `query` (nullptr: all equal) computed on the page; fills `header`.
   float distance(NodeId id, const float *query, Metric metric, ElementHeader *header);
 
+  // distance() for several elements, one buffer lock per page.
+  void distances(const NodeId *ids, std::size_t count, const float *query, Metric metric,
+                 ElementHeader *headers, float *out);
+
   template <typename F>
   void for_each_neighbor(NodeId id, int level, F &&f) {
     // Copied out first: f computes distances, which lock other pages.

@@ -2,6 +2,9 @@
 // a destructor is alive in these frames, so an ERROR raised here may longjmp through them.
 #include "pg/am/hnsw_page.h"
 
+#include "core/vector/hnsw/params.h"
+
+#include <algorithm>
 #include <cstring>
 
 extern "C" {
@@ -163,13 +166,53 @@ float element_distance(Relation index, NodeId id, const float *query, int dims,
   return distance;
 }
 
+void element_distances(Relation index, const NodeId *ids, std::size_t count, const float *query,
+                       int dims, commerce::vector::hnsw::Metric metric, ElementHeader *headers,
+                       float *out) {
+  // Visit the elements grouped by block (insertion sort of positions: count <= 2m).
+  std::uint16_t order[2 * commerce::vector::hnsw::kMaxM];
+  for (std::size_t i = 0; i < count; ++i) {
+    std::size_t j = i;
+    while (j > 0 && node_block(ids[order[j - 1]]) > node_block(ids[i])) {
+      order[j] = order[j - 1];
+      --j;
+    }
+    order[j] = static_cast<std::uint16_t>(i);
+  }
+  for (std::size_t start = 0; start < count;) {
+    const BlockNumber block = node_block(ids[order[start]]);
+    Buffer buffer = ReadBuffer(index, block);
+    LockBuffer(buffer, BUFFER_LOCK_SHARE);
+    Page page = BufferGetPage(buffer);
+    const OffsetNumber max = PageGetMaxOffsetNumber(page);
+    std::size_t end = start;
+    for (; end < count && node_block(ids[order[end]]) == block; ++end) {
+      const std::size_t i = order[end];
+      const OffsetNumber offset = node_offset(ids[i]);
+      if (offset < FirstOffsetNumber || offset > max) {
+        UnlockReleaseBuffer(buffer);
+        corrupted(index, ids[i]);
+      }
+      const char *item = static_cast<const char *>(PageGetItem(page, PageGetItemId(page, offset)));
+      std::memcpy(&headers[i], item, sizeof(ElementHeader));
+      out[i] = query == nullptr ? 0.0f
+                                : commerce::vector::hnsw::graph_distance(
+                                      metric, query,
+                                      reinterpret_cast<const float *>(item + sizeof(ElementHeader)),
+                                      static_cast<std::size_t>(dims));
+    }
+    UnlockReleaseBuffer(buffer);
+    start = end;
+  }
+}
+
 int read_links(Relation index, NodeId id, const Layout &layout, int level, NodeId *out) {
   Buffer buffer;
   const char *item = lock_element(index, id, &buffer);
   const ElementView e{item, &layout};
   int count = 0;
   if (level <= e.header().level) {
-    count = e.link_count(level);
+    count = std::min(e.link_count(level), layout.max_links(level));
     for (int i = 0; i < count; ++i) out[i] = e.link(level, i);
   }
   UnlockReleaseBuffer(buffer);

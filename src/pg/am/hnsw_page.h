@@ -124,6 +124,10 @@ void read_element(Relation index, NodeId id, char *dest, std::size_t capacity);
 // vector, computed on the page under a share lock; copies only the header to `header`.
 float element_distance(Relation index, NodeId id, const float *query, int dims,
                        commerce::vector::hnsw::Metric metric, ElementHeader *header);
+// element_distance for `count` elements, locking each page once for all of its elements.
+void element_distances(Relation index, const NodeId *ids, std::size_t count, const float *query,
+                       int dims, commerce::vector::hnsw::Metric metric, ElementHeader *headers,
+                       float *out);
 // Copies the element's links on `level` into `out` (room for layout.max_links(level)); returns
 // their number, 0 when the element does not reach `level`.
 int read_links(Relation index, NodeId id, const Layout &layout, int level, NodeId *out);

@@ -36,6 +36,7 @@ class ScanWork;
 struct ScanDistance {
   ScanWork *work;
   float operator()(core::NodeId id) const;
+  void batch(const core::NodeId *ids, std::size_t count, float *out) const;
 };
 
 class ScanWork {
@@ -81,6 +82,15 @@ class ScanWork {
     }
   }
 
+  void distances_to(const core::NodeId *ids, std::size_t count, float *out) {
+    ElementHeader headers[2 * core::kMaxM];
+    graph_.distances(ids, count, query_.empty() ? nullptr : query_.data(), metric_, headers, out);
+    for (std::size_t i = 0; i < count; ++i) {
+      bool inserted = false;
+      seen_.emplace(ids[i], inserted) = Seen{headers[i].heap_tid, headers[i].deleted != 0};
+    }
+  }
+
   float distance_to(core::NodeId id) {
     ElementHeader header;
     const float d = graph_.distance(id, query_.empty() ? nullptr : query_.data(), metric_, &header);
@@ -105,6 +115,9 @@ class ScanWork {
 
 float ScanDistance::operator()(core::NodeId id) const {
   return work->distance_to(id);
+}
+void ScanDistance::batch(const core::NodeId *ids, std::size_t count, float *out) const {
+  work->distances_to(ids, count, out);
 }
 
 // Plain data that PostgreSQL keeps in scan->opaque; the C++ state hangs off it and is freed by

@@ -11,11 +11,48 @@
 
 #include "core/cancel.h"
 #include "core/vector/hnsw/graph_view.h"
+#include "core/vector/hnsw/params.h"
 
 namespace commerce::vector::hnsw {
 
 using MinHeap = std::priority_queue<Candidate, std::vector<Candidate>, Farther>;
 using MaxHeap = std::priority_queue<Candidate, std::vector<Candidate>, Nearer>;
+
+// A node's links, gathered before their distances are computed: a storage may compute several
+// distances at once far more cheaply (on pages: one buffer lock for all links on the same page).
+struct LinkBatch {
+  NodeId ids[2 * kMaxM];
+  float distances[2 * kMaxM];
+  std::size_t size = 0;
+};
+
+// A query distance that can also compute a batch: batch(ids, count, out).
+template <typename D>
+concept BatchQueryDistance = QueryDistance<D> &&
+    requires(D &d, const NodeId *ids, std::size_t n, float *out) {
+  d.batch(ids, n, out);
+};
+
+template <QueryDistance D>
+void compute_distances(D &distance, LinkBatch &batch) {
+  if constexpr (BatchQueryDistance<D>) {
+    distance.batch(batch.ids, batch.size, batch.distances);
+  } else {
+    for (std::size_t i = 0; i < batch.size; ++i) batch.distances[i] = distance(batch.ids[i]);
+  }
+}
+
+// The links of `id` on `level` not yet in `visited` (marking them), with their distances.
+template <GraphView G, QueryDistance D, typename Visited>
+void unvisited_links(G &graph, D &distance, NodeId id, int level, Visited &visited,
+                     CancelCheck &cancel, LinkBatch &batch) {
+  batch.size = 0;
+  graph.for_each_neighbor(id, level, [&](NodeId n) {
+    cancel.poll();
+    if (visited.insert(n)) batch.ids[batch.size++] = n;
+  });
+  compute_distances(distance, batch);
+}
 
 // Moves greedily on `level` from `start` to the closest node it can reach (ef = 1).
 template <GraphView G, QueryDistance D>
@@ -23,15 +60,18 @@ Candidate greedy_closest(G &graph, D &distance, Candidate start, int level, Canc
   Candidate best = start;
   for (bool moved = true; moved;) {
     moved = false;
-    const NodeId from = best.id;
-    graph.for_each_neighbor(from, level, [&](NodeId n) {
+    LinkBatch batch;
+    graph.for_each_neighbor(best.id, level, [&](NodeId n) {
       cancel.poll();
-      const float d = distance(n);
-      if (d < best.distance) {
-        best = {d, n};
+      batch.ids[batch.size++] = n;
+    });
+    compute_distances(distance, batch);
+    for (std::size_t i = 0; i < batch.size; ++i) {
+      if (batch.distances[i] < best.distance) {
+        best = {batch.distances[i], batch.ids[i]};
         moved = true;
       }
-    });
+    }
   }
   return best;
 }
@@ -60,16 +100,17 @@ void search_layer(G &graph, D &distance, const std::vector<Candidate> &entries, 
     const Candidate nearest = frontier.top();
     if (found.size() >= ef && nearest.distance > found.top().distance) break;
     frontier.pop();
-    graph.for_each_neighbor(nearest.id, level, [&](NodeId n) {
-      cancel.poll();
-      if (!visited.insert(n)) return;
-      const float d = distance(n);
+    LinkBatch batch;
+    unvisited_links(graph, distance, nearest.id, level, visited, cancel, batch);
+    for (std::size_t i = 0; i < batch.size; ++i) {
+      const float d = batch.distances[i];
+      const NodeId n = batch.ids[i];
       if (found.size() < ef || d < found.top().distance) {
         frontier.push({d, n});
         found.push({d, n});
         if (found.size() > ef) found.pop();
       }
-    });
+    }
   }
   out.clear();
   out.reserve(found.size());
@@ -110,10 +151,11 @@ class ResumableSearch {
       const Candidate nearest = frontier_.top();
       if (found.size() >= ef && nearest.distance > found.top().distance) break;
       frontier_.pop();
-      graph_.for_each_neighbor(nearest.id, 0, [&](NodeId n) {
-        cancel_.poll();
-        if (!visited_.insert(n)) return;
-        const float d = distance_(n);
+      LinkBatch batch;
+      unvisited_links(graph_, distance_, nearest.id, 0, visited_, cancel_, batch);
+      for (std::size_t i = 0; i < batch.size; ++i) {
+        const float d = batch.distances[i];
+        const NodeId n = batch.ids[i];
         // Every visited node stays expandable later, and is returned by this batch or a later one.
         frontier_.push({d, n});
         if (found.size() < ef || d < found.top().distance) {
@@ -125,7 +167,7 @@ class ResumableSearch {
         } else {
           pending_.push({d, n});
         }
-      });
+      }
     }
     const std::size_t first = out.size();
     while (!found.empty()) {
