@@ -16,6 +16,18 @@ struct ToQuery {
   const MemoryGraph &graph;
   const float *query;
   float operator()(NodeId id) const { return graph.distance(query, graph.vector(id)); }
+  // A node's links point all over memory: ask for the start of every vector first, so that the
+  // loads overlap instead of each distance waiting for its own (the search is memory-bound).
+  // Only the first lines: the hardware prefetcher follows each stream once it starts, and
+  // prefetching whole 784-d vectors for 32 links would overflow L1.
+  void batch(const NodeId *ids, std::size_t count, float *out) const {
+    const std::size_t bytes = std::min<std::size_t>(graph.dims() * sizeof(float), 256);
+    for (std::size_t i = 0; i < count; ++i) {
+      const char *v = reinterpret_cast<const char *>(graph.vector(ids[i]));
+      for (std::size_t line = 0; line < bytes; line += 64) __builtin_prefetch(v + line);
+    }
+    for (std::size_t i = 0; i < count; ++i) out[i] = graph.distance(query, graph.vector(ids[i]));
+  }
 };
 
 }  // namespace
