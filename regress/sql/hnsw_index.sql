@@ -133,6 +133,15 @@ SELECT id FROM hnsw_empty ORDER BY e <-> '[1,2]' LIMIT 2;
 SELECT * FROM try($$INSERT INTO hnsw_empty VALUES (4, '[1,2,3]')$$);
 RESET enable_seqscan;
 
+-- Unlogged tables: the empty index's init fork is WAL-logged, the rest works as usual.
+CREATE UNLOGGED TABLE hnsw_unlogged (id int, e embedding(2));
+CREATE INDEX hnsw_unlogged_l2 ON hnsw_unlogged USING commerce_hnsw (e embedding_l2_ops);
+INSERT INTO hnsw_unlogged VALUES (1, '[1,2]'), (2, '[3,4]'), (3, '[0,1]');
+SET enable_seqscan = off;
+SELECT id FROM hnsw_unlogged ORDER BY e <-> '[3,3]' LIMIT 2;
+RESET enable_seqscan;
+DROP TABLE hnsw_unlogged;
+
 -- A graph larger than maintenance_work_mem: the build says so and carries on, correctly.
 SET maintenance_work_mem = '1MB';
 CREATE TABLE hnsw_big AS SELECT i AS id, ARRAY(SELECT (random() * 2 - 1)::real FROM generate_series(1, 64) WHERE i > 0)::embedding(64) AS e

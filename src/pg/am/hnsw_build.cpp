@@ -20,6 +20,7 @@
 
 extern "C" {
 #include "access/tableam.h"
+#include "access/xloginsert.h"
 #include "storage/bufmgr.h"
 #include "commands/progress.h"
 #include "miscadmin.h"
@@ -321,6 +322,9 @@ void build_empty(Relation index) {
     meta = empty_meta(typmod > 0 ? static_cast<std::size_t>(typmod) : 0, params, metric);
   });
   create_meta(index, INIT_FORKNUM, &meta);
+  // GenericXLog does not log an unlogged relation's pages, but the init fork must survive a
+  // crash: it is what the index is reset to.
+  log_newpage_range(index, INIT_FORKNUM, 0, 1, true);
 }
 
 }  // namespace commerce::pg::hnsw
