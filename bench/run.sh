@@ -9,6 +9,8 @@
 #   bash bench/run.sh segmentation  ICU Chinese segmentation vs gold brand/product spans
 #   bash bench/run.sh recs-quality  offline HIT@10/NDCG@10 of the recommenders (Amazon Beauty, Sports)
 #   bash bench/run.sh recs-sql      the same data loaded as events, trained and served in PostgreSQL
+#   bash bench/run.sh hnsw-core  in-memory HNSW vs brute force (synthetic, Fashion-MNIST)
+#   bash bench/run.sh hnsw       commerce_hnsw through SQL vs exact scan (same data sets)
 # SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket, from a
 # private installation of this build) and stop it.
 set -euo pipefail
@@ -103,4 +105,20 @@ if [ "$what" = recs-sql ]; then
   else
     echo "recs-sql: $data is absent, skipped"
   fi
+fi
+
+if [ "$what" = hnsw-core ]; then
+  log "HNSW in memory vs brute-force exact search (docs/benchmarks_hnsw.md)"
+  "$PGC_BUILD/bench/bench_hnsw_core" "$data_root/ann/fashion-mnist"
+fi
+
+if [ "$what" = hnsw ]; then
+  dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-hnsw
+  bench_server "$dir" 55462
+  # Room for Fashion-MNIST's index (about 250 MB) in shared buffers; restart reuses the options.
+  as_postgres "$PG_BIN/psql" -h "$dir" -p 55462 -U postgres -d postgres -qc "ALTER SYSTEM SET shared_buffers = '1GB'"
+  as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -w restart >/dev/null
+  log "commerce_hnsw through SQL vs exact scan (docs/benchmarks_hnsw.md)"
+  as_postgres "$PGC_BUILD/bench/bench_hnsw_sql" "host=$dir port=55462 dbname=postgres user=postgres" \
+    "$data_root/ann/fashion-mnist"
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the GoogleTest units (ctest), the pg_regress suites and the
-# pg_isolation_regress specs in regress/, each against a throwaway PostgreSQL that pg_regress
+# Runs every test: the GoogleTest units (ctest), the pg_regress suites, the
+# pg_isolation_regress specs in regress/ and the crash-recovery/standby driver, each against a throwaway PostgreSQL that pg_regress
 # starts as the postgres user on a unix socket and stops afterwards. The server runs from a
 # private installation of this build (make_test_install), so the system's PostgreSQL directories
 # are not touched. Idempotent.
@@ -41,4 +41,8 @@ run_suite() {
 as_postgres mkdir -p "$work/regress" "$work/isolation"
 run_suite regress "$PG_REGRESS_DIR/regress/pg_regress" schedule
 run_suite isolation "$PG_REGRESS_DIR/isolation/pg_isolation_regress" isolation_schedule
+
+# What pg_regress cannot show: crash recovery and a streaming standby, on servers of their own.
+log "Crash recovery and streaming standby (regress/hnsw_wal_test.sh)"
+"${SUDO[@]}" env PG_BIN="$PG_BIN" PGC_TEST_WORK="$work" bash "$PGC_ROOT/regress/hnsw_wal_test.sh" || status=1
 exit $status

@@ -1,5 +1,6 @@
 // The module's identity: the magic block PostgreSQL checks when it loads pg_commerce.so, and
 // _PG_init, which runs once per backend at load.
+#include "pg/am/hnsw_am.h"
 #include "pg/pg_headers.h"
 
 extern "C" {
@@ -14,5 +15,6 @@ PGDLLEXPORT void _PG_init(void);
 void _PG_init(void) {
   // Settings live under "commerce." (e.g. commerce.hnsw_ef_search); reserving the prefix makes a
   // mistyped setting an error instead of a silently ignored placeholder.
+  commerce::pg::hnsw::init();
   MarkGUCPrefixReserved("commerce");
 }

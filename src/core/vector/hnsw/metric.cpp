@@ -1,0 +1,32 @@
+#include "core/vector/hnsw/metric.h"
+
+#include <cmath>
+
+#include "core/vector/distance.h"
+
+namespace commerce::vector::hnsw {
+
+float graph_distance(Metric metric, const float *a, const float *b, std::size_t n) noexcept {
+  switch (metric) {
+    case Metric::kL2:
+      return l2_squared_distance(a, b, n);
+    case Metric::kCosine:
+      return 1.0f - inner_product(a, b, n);
+    case Metric::kInnerProduct:
+      return -inner_product(a, b, n);
+  }
+  return 0.0f;
+}
+
+bool prepare_vector(Metric metric, std::span<const float> in, std::span<float> out) noexcept {
+  if (metric != Metric::kCosine) {
+    for (std::size_t i = 0; i < in.size(); ++i) out[i] = in[i];
+    return true;
+  }
+  const double length = norm(in.data(), in.size());
+  if (!(length > 0.0) || !std::isfinite(length)) return false;
+  for (std::size_t i = 0; i < in.size(); ++i) out[i] = static_cast<float>(in[i] / length);
+  return true;
+}
+
+}  // namespace commerce::vector::hnsw

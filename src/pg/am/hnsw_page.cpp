@@ -1,0 +1,305 @@
+// Page operations of commerce_hnsw (see hnsw_page.h). Plain PostgreSQL code: no C++ object with
+// a destructor is alive in these frames, so an ERROR raised here may longjmp through them.
+#include "pg/am/hnsw_page.h"
+
+#include "core/vector/hnsw/params.h"
+
+#include <algorithm>
+#include <cstring>
+
+extern "C" {
+#include "access/generic_xlog.h"
+#include "storage/bufmgr.h"
+#include "storage/bufpage.h"
+#include "storage/lmgr.h"
+#include "utils/rel.h"
+}
+
+namespace commerce::pg::hnsw {
+
+namespace {
+
+MetaData *meta_in(Page page) {
+  return reinterpret_cast<MetaData *>(PageGetContents(page));
+}
+
+void put_meta(Page page, const MetaData *meta) {
+  PageInit(page, BLCKSZ, 0);
+  std::memcpy(PageGetContents(page), meta, sizeof(MetaData));
+  // GenericXLog skips the hole between pd_lower and pd_upper: pd_lower must cover the meta data.
+  reinterpret_cast<PageHeader>(page)->pd_lower =
+      static_cast<LocationIndex>(reinterpret_cast<char *>(meta_in(page)) + sizeof(MetaData) - page);
+}
+
+[[noreturn]] void corrupted(Relation index, NodeId id) {
+  ereport(ERROR, (errcode(ERRCODE_INDEX_CORRUPTED),
+                  errmsg("commerce_hnsw index \"%s\" has no element at block %u offset %u",
+                         RelationGetRelationName(index), node_block(id), node_offset(id)),
+                  errhint("REINDEX the index.")));
+}
+
+// Reads and exclusively locks `id`'s page inside a GenericXLog record; returns the item.
+char *begin_element_change(Relation index, NodeId id, Buffer *buffer, GenericXLogState **state,
+                           std::size_t *length) {
+  *buffer = ReadBuffer(index, node_block(id));
+  LockBuffer(*buffer, BUFFER_LOCK_EXCLUSIVE);
+  *state = GenericXLogStart(index);
+  Page page = GenericXLogRegisterBuffer(*state, *buffer, 0);
+  if (node_offset(id) < FirstOffsetNumber || node_offset(id) > PageGetMaxOffsetNumber(page)) {
+    GenericXLogAbort(*state);
+    UnlockReleaseBuffer(*buffer);
+    corrupted(index, id);
+  }
+  ItemId item = PageGetItemId(page, node_offset(id));
+  *length = ItemIdGetLength(item);
+  return static_cast<char *>(PageGetItem(page, item));
+}
+
+}  // namespace
+
+std::size_t max_item_size() {
+  return BLCKSZ - MAXALIGN(SizeOfPageHeaderData) - sizeof(ItemIdData);
+}
+
+int ElementView::link_count(int level) const {
+  std::uint16_t count;
+  std::memcpy(&count, bytes + layout->links_offset(level), sizeof count);
+  return count;
+}
+
+NodeId ElementView::link(int level, int i) const {
+  ItemPointerData tid;
+  std::memcpy(
+      &tid,
+      bytes + layout->links_offset(level) + sizeof(std::uint16_t) + sizeof(ItemPointerData) * i,
+      sizeof tid);
+  return node_id(ItemPointerGetBlockNumberNoCheck(&tid), ItemPointerGetOffsetNumberNoCheck(&tid));
+}
+
+void write_links(char *element, const Layout &layout, int level, const NodeId *ids, int count) {
+  char *list = element + layout.links_offset(level);
+  const std::uint16_t n = static_cast<std::uint16_t>(count);
+  std::memcpy(list, &n, sizeof n);
+  ItemPointerData *slots = reinterpret_cast<ItemPointerData *>(list + sizeof n);
+  for (int i = 0; i < layout.max_links(level); ++i) {
+    ItemPointerData tid;
+    if (i < count) {
+      ItemPointerSet(&tid, node_block(ids[i]), node_offset(ids[i]));
+    } else {
+      ItemPointerSetInvalid(&tid);
+    }
+    std::memcpy(&slots[i], &tid, sizeof tid);
+  }
+}
+
+void read_meta(Relation index, MetaData *meta) {
+  Buffer buffer = ReadBuffer(index, kMetaBlock);
+  LockBuffer(buffer, BUFFER_LOCK_SHARE);
+  std::memcpy(meta, meta_in(BufferGetPage(buffer)), sizeof(MetaData));
+  UnlockReleaseBuffer(buffer);
+  if (meta->magic != kMagic || meta->version != kVersion) {
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("index \"%s\" is not a commerce_hnsw index of version %u",
+                           RelationGetRelationName(index), kVersion),
+                    errhint("REINDEX the index.")));
+  }
+}
+
+void write_meta(Relation index, const MetaData *meta) {
+  Buffer buffer = ReadBuffer(index, kMetaBlock);
+  LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+  GenericXLogState *state = GenericXLogStart(index);
+  put_meta(GenericXLogRegisterBuffer(state, buffer, 0), meta);
+  GenericXLogFinish(state);
+  UnlockReleaseBuffer(buffer);
+}
+
+void create_meta(Relation index, ForkNumber fork, const MetaData *meta) {
+  Buffer buffer = ReadBufferExtended(index, fork, P_NEW, RBM_NORMAL, nullptr);
+  LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+  GenericXLogState *state = GenericXLogStart(index);
+  put_meta(GenericXLogRegisterBuffer(state, buffer, GENERIC_XLOG_FULL_IMAGE), meta);
+  GenericXLogFinish(state);
+  UnlockReleaseBuffer(buffer);
+}
+
+void read_element(Relation index, NodeId id, char *dest, std::size_t capacity) {
+  Buffer buffer = ReadBuffer(index, node_block(id));
+  LockBuffer(buffer, BUFFER_LOCK_SHARE);
+  Page page = BufferGetPage(buffer);
+  if (node_offset(id) < FirstOffsetNumber || node_offset(id) > PageGetMaxOffsetNumber(page)) {
+    UnlockReleaseBuffer(buffer);
+    corrupted(index, id);
+  }
+  ItemId item = PageGetItemId(page, node_offset(id));
+  const std::size_t length = ItemIdGetLength(item);
+  std::memcpy(dest, PageGetItem(page, item), length < capacity ? length : capacity);
+  UnlockReleaseBuffer(buffer);
+}
+
+// Pins and share-locks `id`'s page and returns the item (caller unlocks and releases).
+namespace {
+const char *lock_element(Relation index, NodeId id, Buffer *buffer) {
+  *buffer = ReadBuffer(index, node_block(id));
+  LockBuffer(*buffer, BUFFER_LOCK_SHARE);
+  Page page = BufferGetPage(*buffer);
+  if (node_offset(id) < FirstOffsetNumber || node_offset(id) > PageGetMaxOffsetNumber(page)) {
+    UnlockReleaseBuffer(*buffer);
+    corrupted(index, id);
+  }
+  return static_cast<const char *>(PageGetItem(page, PageGetItemId(page, node_offset(id))));
+}
+}  // namespace
+
+float element_distance(Relation index, NodeId id, const float *query, int dims,
+                       commerce::vector::hnsw::Metric metric, ElementHeader *header) {
+  Buffer buffer;
+  const char *item = lock_element(index, id, &buffer);
+  std::memcpy(header, item, sizeof(ElementHeader));
+  const float distance =
+      query == nullptr
+          ? 0.0f
+          : commerce::vector::hnsw::graph_distance(
+                metric, query, reinterpret_cast<const float *>(item + sizeof(ElementHeader)),
+                static_cast<std::size_t>(dims));
+  UnlockReleaseBuffer(buffer);
+  return distance;
+}
+
+void element_distances(Relation index, const NodeId *ids, std::size_t count, const float *query,
+                       int dims, commerce::vector::hnsw::Metric metric, ElementHeader *headers,
+                       float *out) {
+  // Visit the elements grouped by block (insertion sort of positions: count <= 2m).
+  std::uint16_t order[2 * commerce::vector::hnsw::kMaxM];
+  for (std::size_t i = 0; i < count; ++i) {
+    std::size_t j = i;
+    while (j > 0 && node_block(ids[order[j - 1]]) > node_block(ids[i])) {
+      order[j] = order[j - 1];
+      --j;
+    }
+    order[j] = static_cast<std::uint16_t>(i);
+  }
+  for (std::size_t start = 0; start < count;) {
+    const BlockNumber block = node_block(ids[order[start]]);
+    Buffer buffer = ReadBuffer(index, block);
+    LockBuffer(buffer, BUFFER_LOCK_SHARE);
+    Page page = BufferGetPage(buffer);
+    const OffsetNumber max = PageGetMaxOffsetNumber(page);
+    std::size_t end = start;
+    for (; end < count && node_block(ids[order[end]]) == block; ++end) {
+      const std::size_t i = order[end];
+      const OffsetNumber offset = node_offset(ids[i]);
+      if (offset < FirstOffsetNumber || offset > max) {
+        UnlockReleaseBuffer(buffer);
+        corrupted(index, ids[i]);
+      }
+      const char *item = static_cast<const char *>(PageGetItem(page, PageGetItemId(page, offset)));
+      std::memcpy(&headers[i], item, sizeof(ElementHeader));
+      out[i] = query == nullptr ? 0.0f
+                                : commerce::vector::hnsw::graph_distance(
+                                      metric, query,
+                                      reinterpret_cast<const float *>(item + sizeof(ElementHeader)),
+                                      static_cast<std::size_t>(dims));
+    }
+    UnlockReleaseBuffer(buffer);
+    start = end;
+  }
+}
+
+int read_links(Relation index, NodeId id, const Layout &layout, int level, NodeId *out) {
+  Buffer buffer;
+  const char *item = lock_element(index, id, &buffer);
+  const ElementView e{item, &layout};
+  int count = 0;
+  if (level <= e.header().level) {
+    count = std::min(e.link_count(level), layout.max_links(level));
+    for (int i = 0; i < count; ++i) out[i] = e.link(level, i);
+  }
+  UnlockReleaseBuffer(buffer);
+  return count;
+}
+
+void overwrite_element(Relation index, NodeId id, const char *src, std::size_t size) {
+  patch_element(index, id, 0, src, size);
+}
+
+void patch_element(Relation index, NodeId id, std::size_t offset, const char *src,
+                   std::size_t size) {
+  Buffer buffer;
+  GenericXLogState *state;
+  std::size_t length;
+  char *item = begin_element_change(index, id, &buffer, &state, &length);
+  if (offset + size > length) {
+    GenericXLogAbort(state);
+    UnlockReleaseBuffer(buffer);
+    corrupted(index, id);
+  }
+  std::memcpy(item + offset, src, size);
+  GenericXLogFinish(state);
+  UnlockReleaseBuffer(buffer);
+}
+
+NodeId append_element(Relation index, BlockNumber *insert_block, const char *src,
+                      std::size_t size) {
+  if (*insert_block != kMetaBlock && *insert_block < RelationGetNumberOfBlocks(index)) {
+    Buffer buffer = ReadBuffer(index, *insert_block);
+    LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+    GenericXLogState *state = GenericXLogStart(index);
+    Page page = GenericXLogRegisterBuffer(state, buffer, 0);
+    if (PageGetFreeSpace(page) >= size) {
+      const OffsetNumber offset =
+          PageAddItem(page, const_cast<char *>(src), size, InvalidOffsetNumber, false, false);
+      if (offset != InvalidOffsetNumber) {
+        GenericXLogFinish(state);
+        UnlockReleaseBuffer(buffer);
+        return node_id(*insert_block, offset);
+      }
+    }
+    GenericXLogAbort(state);
+    UnlockReleaseBuffer(buffer);
+  }
+  LockRelationForExtension(index, ExclusiveLock);
+  Buffer buffer = ReadBuffer(index, P_NEW);
+  LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+  UnlockRelationForExtension(index, ExclusiveLock);
+  GenericXLogState *state = GenericXLogStart(index);
+  Page page = GenericXLogRegisterBuffer(state, buffer, GENERIC_XLOG_FULL_IMAGE);
+  PageInit(page, BLCKSZ, 0);
+  const OffsetNumber offset =
+      PageAddItem(page, const_cast<char *>(src), size, InvalidOffsetNumber, false, false);
+  if (offset == InvalidOffsetNumber) {
+    GenericXLogAbort(state);
+    UnlockReleaseBuffer(buffer);
+    elog(ERROR, "commerce_hnsw element of %zu bytes does not fit an empty page", size);
+  }
+  *insert_block = BufferGetBlockNumber(buffer);
+  GenericXLogFinish(state);
+  UnlockReleaseBuffer(buffer);
+  return node_id(*insert_block, offset);
+}
+
+BlockNumber append_page(Relation index, const char *image) {
+  LockRelationForExtension(index, ExclusiveLock);
+  Buffer buffer = ReadBuffer(index, P_NEW);
+  LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+  UnlockRelationForExtension(index, ExclusiveLock);
+  GenericXLogState *state = GenericXLogStart(index);
+  Page page = GenericXLogRegisterBuffer(state, buffer, GENERIC_XLOG_FULL_IMAGE);
+  std::memcpy(page, image, BLCKSZ);
+  const BlockNumber block = BufferGetBlockNumber(buffer);
+  GenericXLogFinish(state);
+  UnlockReleaseBuffer(buffer);
+  return block;
+}
+
+void init_element_page(char *image) {
+  PageInit(static_cast<Page>(image), BLCKSZ, 0);
+}
+
+OffsetNumber add_to_page_image(char *image, const char *src, std::size_t size) {
+  Page page = static_cast<Page>(image);
+  if (PageGetFreeSpace(page) < size) return InvalidOffsetNumber;
+  return PageAddItem(page, const_cast<char *>(src), size, InvalidOffsetNumber, false, false);
+}
+
+}  // namespace commerce::pg::hnsw

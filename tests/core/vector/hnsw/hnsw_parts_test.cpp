@@ -1,0 +1,108 @@
+// Units for the small parts of HNSW: level assignment and the neighbour-selection heuristic.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "core/vector/hnsw/flat_map.h"
+#include "core/vector/hnsw/level.h"
+#include "core/vector/hnsw/neighbor_selection.h"
+#include "core/vector/hnsw/params.h"
+#include "core/vector/hnsw/visited.h"
+
+namespace commerce::vector::hnsw {
+namespace {
+
+TEST(HnswLevel, DeterministicAndGeometric) {
+  EXPECT_EQ(assign_level(1, 12345, 16), assign_level(1, 12345, 16));
+  const int n = 200000;
+  int level0 = 0, level1 = 0, max_level = 0;
+  for (int i = 0; i < n; ++i) {
+    const int l = assign_level(42, static_cast<std::uint64_t>(i), 16);
+    level0 += l == 0;
+    level1 += l == 1;
+    max_level = std::max(max_level, l);
+  }
+  // P(level >= 1) = 1/m, P(level >= 2) = 1/m^2.
+  EXPECT_NEAR(static_cast<double>(level0) / n, 15.0 / 16.0, 0.005);
+  EXPECT_NEAR(static_cast<double>(level1) / n, 15.0 / 256.0, 0.003);
+  EXPECT_GE(max_level, 3);
+  EXPECT_LE(max_level, kMaxLevel);
+}
+
+struct Point {
+  double x, y;
+};
+
+// Base at the origin. b sits right behind a (closer to a than to the base), so the heuristic
+// drops it; c points the other way and is kept though it is farther than b.
+TEST(HnswNeighborSelection, KeepsDiverseDirections) {
+  const std::vector<Point> p = {{1.0, 0.0}, {1.2, 0.1}, {0.0, -1.5}, {-2.0, 0.0}};
+  auto dist = [&](NodeId a, NodeId b) {
+    return static_cast<float>(std::hypot(p[a].x - p[b].x, p[a].y - p[b].y));
+  };
+  std::vector<Candidate> sorted;
+  for (NodeId i = 0; i < p.size(); ++i)
+    sorted.push_back({static_cast<float>(std::hypot(p[i].x, p[i].y)), i});
+  std::vector<Candidate> out;
+  select_neighbors(sorted, 3, dist, false, out);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].id, 0u);
+  EXPECT_EQ(out[1].id, 2u);
+  EXPECT_EQ(out[2].id, 3u);
+
+  // A limit of 2 stops after the first two kept.
+  select_neighbors(sorted, 2, dist, false, out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].id, 2u);
+
+  // keep_pruned fills the free slot with the rejected b, and the result stays sorted.
+  select_neighbors(sorted, 4, dist, true, out);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[1].id, 1u);
+  EXPECT_TRUE(std::is_sorted(out.begin(), out.end(), Nearer{}));
+}
+
+TEST(HnswVisited, DenseAndHashAgree) {
+  DenseVisited dense;
+  HashVisited hash;
+  for (int round = 0; round < 3; ++round) {
+    dense.reset(100);
+    hash.reset(100);
+    for (NodeId id : {5u, 7u, 5u, 99u, 7u}) EXPECT_EQ(dense.insert(id), hash.insert(id));
+    EXPECT_EQ(hash.size(), 3u);
+  }
+}
+
+}  // namespace
+}  // namespace commerce::vector::hnsw
+
+namespace commerce::vector::hnsw {
+namespace {
+
+// Grows past its initial size and keeps every entry, including id 0 and large block/offset ids.
+TEST(HnswFlatMap, InsertFindAndGrow) {
+  FlatMap<int> map(4);
+  for (NodeId i = 0; i < 5000; ++i) {
+    bool inserted = false;
+    map.emplace(i * 65537, inserted) = static_cast<int>(i);
+    EXPECT_TRUE(inserted);
+  }
+  EXPECT_EQ(map.size(), 5000u);
+  for (NodeId i = 0; i < 5000; ++i) {
+    const int *v = map.find(i * 65537);
+    ASSERT_NE(v, nullptr);
+    EXPECT_EQ(*v, static_cast<int>(i));
+  }
+  EXPECT_EQ(map.find(3), nullptr);
+  bool inserted = true;
+  EXPECT_EQ(map.emplace(65537, inserted), 1);
+  EXPECT_FALSE(inserted);
+  map.clear(10);
+  EXPECT_EQ(map.size(), 0u);
+  EXPECT_EQ(map.find(0), nullptr);
+}
+
+}  // namespace
+}  // namespace commerce::vector::hnsw
