@@ -6,8 +6,6 @@
 // the same ten ids, so the timing is of a correct answer.
 //
 // Usage: bench_exact_scan "<libpq conninfo>" [rows] [dims] [queries]
-#include <libpq-fe.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,40 +15,13 @@
 #include <vector>
 
 #include "core/vector/distance.h"
+#include "pg_client.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct Connection {
-  PGconn *conn;
-  explicit Connection(const char *info) : conn(PQconnectdb(info)) {
-    if (PQstatus(conn) != CONNECTION_OK) {
-      std::fprintf(stderr, "connection failed: %s", PQerrorMessage(conn));
-      std::exit(2);
-    }
-  }
-  ~Connection() { PQfinish(conn); }
-  void exec(const std::string &sql) const {
-    PGresult *r = PQexec(conn, sql.c_str());
-    const auto status = PQresultStatus(r);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_COPY_IN) {
-      std::fprintf(stderr, "%s failed: %s", sql.c_str(), PQerrorMessage(conn));
-      std::exit(2);
-    }
-    PQclear(r);
-  }
-};
-
-std::string to_text(const float *v, std::size_t dims) {
-  std::string s = "[";
-  char buf[32];
-  for (std::size_t i = 0; i < dims; ++i) {
-    std::snprintf(buf, sizeof buf, i ? ",%.6g" : "%.6g", static_cast<double>(v[i]));
-    s += buf;
-  }
-  return s + "]";
-}
+using commerce::bench::embedding_text;
+using commerce::bench::PgClient;
 
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
@@ -80,7 +51,7 @@ int main(int argc, char **argv) {
   const std::size_t rows = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 100000;
   const std::size_t dims = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 128;
   const int queries = argc > 4 ? std::atoi(argv[4]) : 50;
-  Connection db(argv[1]);
+  const PgClient db(argv[1]);
 
   // Seeded synthetic data: the same vectors on every run and every machine. Values are rounded
   // to the 6 significant digits the text form carries, so the server holds exactly these floats.
@@ -101,20 +72,21 @@ int main(int argc, char **argv) {
   const auto load_start = Clock::now();
   db.exec("COPY bench_items FROM STDIN");
   for (std::size_t i = 0; i < rows; ++i) {
-    const std::string line = std::to_string(i + 1) + "\t" + to_text(&data[i * dims], dims) + "\n";
-    if (PQputCopyData(db.conn, line.data(), static_cast<int>(line.size())) != 1) return 2;
+    const std::string line =
+        std::to_string(i + 1) + "\t" + embedding_text(&data[i * dims], dims) + "\n";
+    if (PQputCopyData(db.get(), line.data(), static_cast<int>(line.size())) != 1) return 2;
   }
-  PQputCopyEnd(db.conn, nullptr);
-  PQclear(PQgetResult(db.conn));
+  PQputCopyEnd(db.get(), nullptr);
+  PQclear(PQgetResult(db.get()));
   db.exec("VACUUM ANALYZE bench_items");
   const double load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
 
-  PGresult *prep = PQprepare(db.conn, "knn",
+  PGresult *prep = PQprepare(db.get(), "knn",
                              "SELECT id FROM bench_items ORDER BY e OPERATOR(commerce.<->) "
                              "$1::commerce.embedding LIMIT 10",
                              1, nullptr);
   if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
-    std::fprintf(stderr, "prepare failed: %s", PQerrorMessage(db.conn));
+    std::fprintf(stderr, "prepare failed: %s", PQerrorMessage(db.get()));
     return 2;
   }
   PQclear(prep);
@@ -130,13 +102,13 @@ int main(int argc, char **argv) {
       std::snprintf(buf, sizeof buf, "%.6g", static_cast<double>(normal(qrng)));
       x = std::strtof(buf, nullptr);
     }
-    const std::string text = to_text(query.data(), dims);
+    const std::string text = embedding_text(query.data(), dims);
     const char *params[] = {text.c_str()};
     const auto t0 = Clock::now();
-    PGresult *r = PQexecPrepared(db.conn, "knn", 1, params, nullptr, nullptr, 0);
+    PGresult *r = PQexecPrepared(db.get(), "knn", 1, params, nullptr, nullptr, 0);
     const auto t1 = Clock::now();
     if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 10) {
-      std::fprintf(stderr, "query failed: %s", PQerrorMessage(db.conn));
+      std::fprintf(stderr, "query failed: %s", PQerrorMessage(db.get()));
       return 2;
     }
     const std::vector<int> expected = exact_top10(data, dims, query.data());

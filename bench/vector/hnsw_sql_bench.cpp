@@ -7,8 +7,6 @@
 // measured in the same run, exact-scan latency with the index disabled.
 //
 // Usage: bench_hnsw_sql "<libpq conninfo>" [fashion-mnist dir] [synthetic rows]
-#include <libpq-fe.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,40 +16,24 @@
 
 #include "ann_data.h"
 #include "core/vector/distance.h"
+#include "sql/pg_client.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using commerce::bench::AnnData;
 
-PGconn *db = nullptr;
+// The one session of this benchmark, opened in main.
+const commerce::bench::PgClient *client = nullptr;
 
-PGresult *must(PGresult *r, const std::string &what) {
-  const auto status = PQresultStatus(r);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_COPY_IN) {
-    std::fprintf(stderr, "%s failed: %s", what.c_str(), PQerrorMessage(db));
-    std::exit(2);
-  }
-  return r;
-}
 void exec(const std::string &sql) {
-  PQclear(must(PQexec(db, sql.c_str()), sql));
+  client->exec(sql);
 }
 std::string scalar(const std::string &sql) {
-  PGresult *r = must(PQexec(db, sql.c_str()), sql);
-  std::string value = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
-  PQclear(r);
-  return value;
+  return client->scalar(sql);
 }
-
-std::string to_text(const float *v, std::size_t dims) {
-  std::string s = "[";
-  char buf[32];
-  for (std::size_t i = 0; i < dims; ++i) {
-    std::snprintf(buf, sizeof buf, i ? ",%.6g" : "%.6g", static_cast<double>(v[i]));
-    s += buf;
-  }
-  return s + "]";
+PGresult *must(PGresult *r, const std::string &what) {
+  return client->check(r, what);
 }
 
 double seconds_since(Clock::time_point start) {
@@ -65,11 +47,12 @@ void load(const AnnData &data) {
   exec("COPY bench_ann FROM STDIN");
   for (std::size_t i = 0; i < data.rows(); ++i) {
     const std::string line = std::to_string(i) + "\t" + std::to_string(i % 10) + "\t" +
-                             to_text(&data.base[i * data.dims], data.dims) + "\n";
-    if (PQputCopyData(db, line.data(), static_cast<int>(line.size())) != 1) std::exit(2);
+                             commerce::bench::embedding_text(&data.base[i * data.dims], data.dims) +
+                             "\n";
+    if (PQputCopyData(client->get(), line.data(), static_cast<int>(line.size())) != 1) std::exit(2);
   }
-  PQputCopyEnd(db, nullptr);
-  PQclear(must(PQgetResult(db), "COPY"));
+  PQputCopyEnd(client->get(), nullptr);
+  PQclear(must(PQgetResult(client->get()), "COPY"));
   exec("VACUUM ANALYZE bench_ann");
 }
 
@@ -87,10 +70,11 @@ Run run_queries(const AnnData &data, const char *name, const std::vector<std::ve
   std::size_t short_answers = 0;
   const auto start = Clock::now();
   for (std::size_t q = 0; q < n; ++q) {
-    const std::string text = to_text(&data.queries[q * data.dims], data.dims);
+    const std::string text =
+        commerce::bench::embedding_text(&data.queries[q * data.dims], data.dims);
     const char *params[1] = {text.c_str()};
     const auto t0 = Clock::now();
-    PGresult *r = must(PQexecPrepared(db, name, 1, params, nullptr, nullptr, 0), name);
+    PGresult *r = must(PQexecPrepared(client->get(), name, 1, params, nullptr, nullptr, 0), name);
     latency_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     for (int i = 0; i < PQntuples(r); ++i) found[q].push_back(std::atoi(PQgetvalue(r, i, 0)));
     short_answers += PQntuples(r) < 10;
@@ -124,7 +108,7 @@ std::vector<std::vector<int>> filtered_truth(const AnnData &data) {
 std::string plan(const std::string &sql, const std::string &value) {
   const std::size_t at = sql.find("$1");
   const std::string text = sql.substr(0, at) + "'" + value + "'" + sql.substr(at + 2);
-  PGresult *r = must(PQexec(db, ("EXPLAIN (COSTS OFF) " + text).c_str()), "EXPLAIN");
+  PGresult *r = must(PQexec(client->get(), ("EXPLAIN (COSTS OFF) " + text).c_str()), "EXPLAIN");
   std::string lines;
   for (int i = 0; i < PQntuples(r); ++i) {
     const std::string line = PQgetvalue(r, i, 0);
@@ -138,7 +122,8 @@ std::string plan(const std::string &sql, const std::string &value) {
 }
 
 void prepare(const char *name, const std::string &sql) {
-  PQclear(must(PQprepare(db, name, sql.c_str(), 1, nullptr), std::string("prepare ") + name));
+  PQclear(must(PQprepare(client->get(), name, sql.c_str(), 1, nullptr),
+               std::string("prepare ") + name));
 }
 
 void bench(const AnnData &data) {
@@ -174,7 +159,8 @@ void bench(const AnnData &data) {
   prepare("knn", knn);
   prepare("knn_filtered", filtered);
   for (const std::string &sql : {knn, filtered}) {
-    std::printf("plan:%s\n", plan(sql, to_text(data.queries.data(), data.dims)).c_str());
+    std::printf("plan:%s\n",
+                plan(sql, commerce::bench::embedding_text(data.queries.data(), data.dims)).c_str());
   }
 
   std::printf(
@@ -198,7 +184,7 @@ void bench(const AnnData &data) {
                 r.qps, r.median_ms, r.short_answers, data.query_count());
   }
   exec("RESET commerce.hnsw_ef_search");
-  PQclear(PQexec(db, "DEALLOCATE ALL"));
+  PQclear(PQexec(client->get(), "DEALLOCATE ALL"));
   exec("DROP TABLE bench_ann");
 }
 
@@ -211,11 +197,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // show each table row as it is measured
-  db = PQconnectdb(argv[1]);
-  if (PQstatus(db) != CONNECTION_OK) {
-    std::fprintf(stderr, "connection failed: %s", PQerrorMessage(db));
-    return 2;
-  }
+  const commerce::bench::PgClient session(argv[1]);
+  client = &session;
   const std::string mnist_dir = argc > 2 ? argv[2] : "/work/shared/data/ann/fashion-mnist";
   const std::size_t rows = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 100000;
   std::printf(
@@ -229,6 +212,5 @@ int main(int argc, char **argv) {
   } else {
     std::printf("\n## fashion-mnist: not run (%s)\n", why.c_str());
   }
-  PQfinish(db);
   return 0;
 }
