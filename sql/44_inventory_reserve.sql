@@ -115,6 +115,7 @@ DECLARE
   qtys bigint[];
   lines_ok boolean;
   single_warehouse integer;
+  all_normal boolean;
   request_hash text;
   prior record;
   a record;
@@ -193,30 +194,70 @@ BEGIN
   -- Without a policy, when one active warehouse is the only one stocking every product, there
   -- is nothing to choose (hold_stock() checks the units); otherwise plan.
   IF policy = '{}'::jsonb THEN
-    SELECT min(ss.warehouse_id) INTO single_warehouse
+    SELECT min(ss.warehouse_id), bool_and(ss.buckets = 1) INTO single_warehouse, all_normal
       FROM commerce.stock_settings ss
       JOIN commerce.warehouses w ON w.warehouse_id = ss.warehouse_id AND w.active
      WHERE ss.product_id = ANY (product_ids)
     HAVING count(*) = cardinality(product_ids) AND count(DISTINCT ss.warehouse_id) = 1;
   END IF;
-  FOR a IN SELECT p.line, p.product_id, p.warehouse_id, p.qty
-             FROM commerce.plan_allocation(skus, product_ids, qtys, reserve.policy) p
-            WHERE single_warehouse IS NULL
-           UNION ALL
-           SELECT i, product_ids[i], single_warehouse, qtys[i]
-             FROM generate_subscripts(product_ids, 1) i
-            WHERE single_warehouse IS NOT NULL
-            ORDER BY 2, 3 LOOP
-    h := commerce.hold_stock(a.product_id, a.warehouse_id, a.qty);
-    IF h.check_low_stock THEN
-      PERFORM commerce.signal_low_stock(a.product_id, a.warehouse_id);
-    END IF;
-    a_line := a_line || line_nos[a.line];
-    a_product := a_product || a.product_id;
-    a_warehouse := a_warehouse || a.warehouse_id;
-    a_bucket := a_bucket || h.bucket;
-    a_qty := a_qty || a.qty;
-  END LOOP;
+  IF single_warehouse IS NOT NULL AND all_normal THEN
+    -- Only normal SKUs: their units come from bucket 0, so write the lines and movements first
+    -- and lock the stock rows last. Each row lock is then held only until commit, not while
+    -- the inserts run: on a row every buyer queues for, that is the throughput.
+    WITH held AS (
+      INSERT INTO commerce.reservation_lines
+        (reservation_id, line_no, product_id, warehouse_id, bucket, qty, expires_at)
+      SELECT reserve.reservation_id, x.line_no, x.product_id, single_warehouse, 0, x.qty,
+             reserve.expires_at
+        FROM unnest(line_nos, product_ids, qtys) AS x(line_no, product_id, qty)
+      RETURNING product_id, qty)
+    INSERT INTO commerce.stock_movements
+      (kind, product_id, warehouse_id, on_hand_delta, reserved_delta, reservation_id)
+    SELECT 'reservation', x.product_id, single_warehouse, 0, x.qty, reserve.reservation_id
+      FROM held x;
+    FOR i IN 1 .. cardinality(product_ids) LOOP
+      h := commerce.hold_stock(product_ids[i], single_warehouse, qtys[i]);
+      IF h.check_low_stock THEN
+        PERFORM commerce.signal_low_stock(product_ids[i], single_warehouse);
+      END IF;
+      IF h.bucket <> 0 THEN
+        -- set_hot_sku() made the SKU hot after the settings were read above.
+        UPDATE commerce.reservation_lines l SET bucket = h.bucket
+         WHERE l.reservation_id = reserve.reservation_id AND l.product_id = product_ids[i];
+      END IF;
+    END LOOP;
+    state := 'held';
+    replayed := false;
+    RETURN;
+  END IF;
+  IF single_warehouse IS NOT NULL THEN
+    -- product_ids is in product order already, which is the lock order.
+    FOR i IN 1 .. cardinality(product_ids) LOOP
+      h := commerce.hold_stock(product_ids[i], single_warehouse, qtys[i]);
+      IF h.check_low_stock THEN
+        PERFORM commerce.signal_low_stock(product_ids[i], single_warehouse);
+      END IF;
+      a_bucket := a_bucket || h.bucket;
+    END LOOP;
+    a_line := line_nos;
+    a_product := product_ids;
+    a_warehouse := array_fill(single_warehouse, ARRAY[cardinality(product_ids)]);
+    a_qty := qtys;
+  ELSE
+    FOR a IN SELECT p.line, p.product_id, p.warehouse_id, p.qty
+               FROM commerce.plan_allocation(skus, product_ids, qtys, reserve.policy) p
+              ORDER BY p.product_id, p.warehouse_id LOOP
+      h := commerce.hold_stock(a.product_id, a.warehouse_id, a.qty);
+      IF h.check_low_stock THEN
+        PERFORM commerce.signal_low_stock(a.product_id, a.warehouse_id);
+      END IF;
+      a_line := a_line || line_nos[a.line];
+      a_product := a_product || a.product_id;
+      a_warehouse := a_warehouse || a.warehouse_id;
+      a_bucket := a_bucket || h.bucket;
+      a_qty := a_qty || a.qty;
+    END LOOP;
+  END IF;
 
   WITH held AS (
     INSERT INTO commerce.reservation_lines
