@@ -3,18 +3,19 @@
 -- A normal SKU has one stock row: lock it, check, add to reserved. Every reservation of that SKU
 -- queues on that row lock until the holder commits.
 --
--- A hot SKU has N bucket rows that share its available units. A reservation starts at a bucket
--- chosen from its backend pid, skips rows other transactions hold (SKIP LOCKED) and takes the
--- first free one with enough units, so N reservations proceed at once. Only when no bucket can
--- serve the quantity does it lock all N rows in bucket order, give expired holds back, spread
--- what is left evenly and take its units (hold_stock_exclusive): the last unit stays sellable
--- whichever bucket it sits in.
+-- A hot SKU has N bucket rows that share its available units. A reservation first tries its
+-- own bucket (backend pid mod N) with SKIP LOCKED; if that is busy or dry it spills over to the
+-- first other free bucket with enough units, or queues on one; so N reservations proceed at
+-- once and each mostly touches one row. Only when no single bucket can serve the quantity does
+-- it lock all N rows in bucket order, give expired holds back, spread what is left evenly and
+-- take its units (hold_stock_exclusive): the last unit stays sellable whichever bucket it sits
+-- in, and the rebalancing, which waits for every bucket, stays rare.
 --
--- Deadlock freedom: within one (product, warehouse) a transaction either holds one bucket row
--- or takes all of them in bucket order while holding none. The fast path runs in a
+-- Deadlock freedom: within one (product, warehouse) a transaction waits only while holding no
+-- bucket row of it, or takes all of them in bucket order. Each attempt runs in its own
 -- subtransaction so that a bucket it locked and then found short is unlocked again before the
--- ordered path starts. Across products, reserve() takes (product, warehouse) pairs in ascending
--- order. docs/inventory.md lists the whole lock order.
+-- next attempt. Across products, reserve() takes (product, warehouse) pairs in
+-- ascending order. docs/inventory.md lists the whole lock order.
 
 -- The ordered path: every bucket row locked in order, expired holds reclaimed, units spread and
 -- `qty` taken from bucket `preferred`. Raises PC002 when the units are not there.
@@ -112,11 +113,16 @@ BEGIN
            AND s.bucket = pick.bucket
            AND s.available - CASE WHEN s.bucket = 0 THEN safety ELSE 0 END >= qty
         RETURNING s.bucket, s.available)
-      SELECT pick.bucket, took.bucket, took.available INTO picked, bucket, bucket_available
+      SELECT took.bucket, took.available INTO bucket, bucket_available
         FROM pick LEFT JOIN took ON true;
-      IF picked IS NULL THEN
-        -- 2. Own bucket busy: the first other bucket that is free and has the units by this
-        -- statement's snapshot, in this backend's rotation.
+      IF bucket IS NULL THEN
+        -- Own bucket busy or dry: roll back, which unlocks it if it was dry, and spill over.
+        RAISE SQLSTATE 'PC900';
+      END IF;
+    EXCEPTION WHEN SQLSTATE 'PC900' THEN
+      BEGIN
+        -- 2. The first other bucket that is free and has the units by this statement's
+        -- snapshot, in this backend's rotation.
         candidates := ARRAY(
           SELECT s.bucket FROM commerce.stock s
            WHERE s.product_id = hold_stock.product_id AND s.warehouse_id = hold_stock.warehouse_id
@@ -148,15 +154,15 @@ BEGIN
             RETURNING s.bucket, s.available INTO bucket, bucket_available;
           END IF;
         END IF;
-      END IF;
-      IF bucket IS NULL THEN
-        -- A bucket ran dry (or all are short): roll the subtransaction back, which unlocks any
-        -- bucket taken above, and rebalance with every bucket locked in order.
-        RAISE SQLSTATE 'PC900';
-      END IF;
-    EXCEPTION WHEN SQLSTATE 'PC900' THEN
-      SELECT x.bucket, x.bucket_available INTO bucket, bucket_available
-        FROM commerce.hold_stock_exclusive(product_id, warehouse_id, qty, home) x;
+        IF bucket IS NULL THEN
+          -- No single bucket can serve the quantity now: roll back (unlocking any bucket found
+          -- short above) and rebalance with every bucket locked in order.
+          RAISE SQLSTATE 'PC900';
+        END IF;
+      EXCEPTION WHEN SQLSTATE 'PC900' THEN
+        SELECT x.bucket, x.bucket_available INTO bucket, bucket_available
+          FROM commerce.hold_stock_exclusive(product_id, warehouse_id, qty, home) x;
+      END;
     END;
   END IF;
   check_low_stock := threshold > 0 AND NOT signalled AND bucket_available < threshold;
