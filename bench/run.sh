@@ -4,7 +4,8 @@
 #   bash bench/run.sh distance   the kernel micro-benchmark only
 #   bash bench/run.sh exact      exact top-10 over 100,000 x 128-d through SQL
 #   bash bench/run.sh inventory  flash sale: 64 clients, plain UPDATE vs reserve() normal and hot
-#                                (INVENTORY_RUNS=10 runs by default; each checks zero oversell)
+#                                (INVENTORY_RUNS=10 runs, INVENTORY_BUCKETS=64 by default; every
+#                                run checks zero oversell)
 # SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket) and stop it.
 set -euo pipefail
 source "$(dirname "$0")/../tests/lib/common.sh"
@@ -37,5 +38,6 @@ if [ "$what" = all ] || [ "$what" = inventory ]; then
     "-c max_connections=100 -c shared_buffers=256MB -c log_min_messages=fatal -c log_min_error_statement=panic"
   log "Flash sale: plain UPDATE vs commerce.reserve() (one stock row, hot-SKU buckets)"
   as_postgres "$PGC_BUILD/bench/bench_flash_sale" \
-    "host=$inv_dir port=${INVENTORY_PORT:-55434} dbname=postgres user=postgres" "${INVENTORY_RUNS:-10}"
+    "host=$inv_dir port=${INVENTORY_PORT:-55434} dbname=postgres user=postgres" \
+    "${INVENTORY_RUNS:-10}" 64 10000 "${INVENTORY_BUCKETS:-64}"
 fi

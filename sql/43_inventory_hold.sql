@@ -3,10 +3,10 @@
 -- A normal SKU has one stock row: lock it, check, add to reserved. Every reservation of that SKU
 -- queues on that row lock until the holder commits.
 --
--- A hot SKU has N bucket rows that share its available units. A reservation first tries its
--- own bucket (backend pid mod N) with SKIP LOCKED; if that is busy or dry it spills over to the
--- first other free bucket with enough units, or queues on one; so N reservations proceed at
--- once and each mostly touches one row. Only when no single bucket can serve the quantity does
+-- A hot SKU has N bucket rows that share its available units. A reservation takes its units
+-- from its own bucket (backend pid mod N), waiting for it if another buyer holds it; if that
+-- bucket is dry it spills over to the first other free bucket with enough units (SKIP LOCKED),
+-- or queues on one; so N reservations proceed at once and each mostly touches one row. Only when no single bucket can serve the quantity does
 -- it lock all N rows in bucket order, give expired holds back, spread what is left evenly and
 -- take its units (hold_stock_exclusive): the last unit stays sellable whichever bucket it sits
 -- in, and the rebalancing, which waits for every bucket, stays rare.
@@ -97,26 +97,16 @@ BEGIN
     END IF;
   ELSE
     BEGIN
-      -- 1. This backend's own bucket: with about as many buckets as buyers it is usually free,
-      -- and it is one row to read instead of all of them. The lock's filter names key columns
-      -- only, so it locks exactly the row it returns; `took` then takes the units if the row
-      -- (as it is now) still has them.
-      WITH pick AS (
-        SELECT c.bucket FROM commerce.stock c
-         WHERE c.product_id = hold_stock.product_id AND c.warehouse_id = hold_stock.warehouse_id
-           AND c.bucket = home
-           FOR UPDATE SKIP LOCKED),
-      took AS (
-        UPDATE commerce.stock s SET reserved = s.reserved + qty
-          FROM pick
-         WHERE s.product_id = hold_stock.product_id AND s.warehouse_id = hold_stock.warehouse_id
-           AND s.bucket = pick.bucket
-           AND s.available - CASE WHEN s.bucket = 0 THEN safety ELSE 0 END >= qty
-        RETURNING s.bucket, s.available)
-      SELECT took.bucket, took.available INTO bucket, bucket_available
-        FROM pick LEFT JOIN took ON true;
+      -- 1. This backend's own bucket: with about as many buckets as buyers it is shared with
+      -- few others, so waiting for it is short, and it is one row to read instead of all of
+      -- them. No other bucket of this SKU is held while waiting.
+      UPDATE commerce.stock s SET reserved = s.reserved + qty
+       WHERE s.product_id = hold_stock.product_id AND s.warehouse_id = hold_stock.warehouse_id
+         AND s.bucket = home
+         AND s.available - CASE WHEN s.bucket = 0 THEN safety ELSE 0 END >= qty
+      RETURNING s.bucket, s.available INTO bucket, bucket_available;
       IF bucket IS NULL THEN
-        -- Own bucket busy or dry: roll back, which unlocks it if it was dry, and spill over.
+        -- Own bucket dry: roll back, which unlocks it, and spill over.
         RAISE SQLSTATE 'PC900';
       END IF;
     EXCEPTION WHEN SQLSTATE 'PC900' THEN

@@ -115,7 +115,6 @@ DECLARE
   qtys bigint[];
   lines_ok boolean;
   single_warehouse integer;
-  all_normal boolean;
   request_hash text;
   prior record;
   a record;
@@ -194,22 +193,27 @@ BEGIN
   -- Without a policy, when one active warehouse is the only one stocking every product, there
   -- is nothing to choose (hold_stock() checks the units); otherwise plan.
   IF policy = '{}'::jsonb THEN
-    SELECT min(ss.warehouse_id), bool_and(ss.buckets = 1) INTO single_warehouse, all_normal
+    SELECT min(ss.warehouse_id),
+           array_agg(pg_backend_pid() % ss.buckets ORDER BY ss.product_id)::smallint[]
+      INTO single_warehouse, a_bucket
       FROM commerce.stock_settings ss
       JOIN commerce.warehouses w ON w.warehouse_id = ss.warehouse_id AND w.active
      WHERE ss.product_id = ANY (product_ids)
     HAVING count(*) = cardinality(product_ids) AND count(DISTINCT ss.warehouse_id) = 1;
   END IF;
-  IF single_warehouse IS NOT NULL AND all_normal THEN
-    -- Only normal SKUs: their units come from bucket 0, so write the lines and movements first
-    -- and lock the stock rows last. Each row lock is then held only until commit, not while
-    -- the inserts run: on a row every buyer queues for, that is the throughput.
+  IF single_warehouse IS NOT NULL THEN
+    -- Write the lines and movements first and lock the stock rows last, so that each stock
+    -- row lock is held only until commit, not while the inserts run: on rows that many buyers
+    -- want, that is the throughput. A line names the bucket its units will most likely come
+    -- from (bucket 0 of a normal SKU, the backend's own bucket of a hot one) and is corrected
+    -- in the rare case they come from another. product_ids is in product order already,
+    -- which is the lock order.
     WITH held AS (
       INSERT INTO commerce.reservation_lines
         (reservation_id, line_no, product_id, warehouse_id, bucket, qty, expires_at)
-      SELECT reserve.reservation_id, x.line_no, x.product_id, single_warehouse, 0, x.qty,
+      SELECT reserve.reservation_id, x.line_no, x.product_id, single_warehouse, x.bucket, x.qty,
              reserve.expires_at
-        FROM unnest(line_nos, product_ids, qtys) AS x(line_no, product_id, qty)
+        FROM unnest(line_nos, product_ids, qtys, a_bucket) AS x(line_no, product_id, qty, bucket)
       RETURNING product_id, qty)
     INSERT INTO commerce.stock_movements
       (kind, product_id, warehouse_id, on_hand_delta, reserved_delta, reservation_id)
@@ -220,8 +224,7 @@ BEGIN
       IF h.check_low_stock THEN
         PERFORM commerce.signal_low_stock(product_ids[i], single_warehouse);
       END IF;
-      IF h.bucket <> 0 THEN
-        -- set_hot_sku() made the SKU hot after the settings were read above.
+      IF h.bucket <> a_bucket[i] THEN
         UPDATE commerce.reservation_lines l SET bucket = h.bucket
          WHERE l.reservation_id = reserve.reservation_id AND l.product_id = product_ids[i];
       END IF;
@@ -229,20 +232,6 @@ BEGIN
     state := 'held';
     replayed := false;
     RETURN;
-  END IF;
-  IF single_warehouse IS NOT NULL THEN
-    -- product_ids is in product order already, which is the lock order.
-    FOR i IN 1 .. cardinality(product_ids) LOOP
-      h := commerce.hold_stock(product_ids[i], single_warehouse, qtys[i]);
-      IF h.check_low_stock THEN
-        PERFORM commerce.signal_low_stock(product_ids[i], single_warehouse);
-      END IF;
-      a_bucket := a_bucket || h.bucket;
-    END LOOP;
-    a_line := line_nos;
-    a_product := product_ids;
-    a_warehouse := array_fill(single_warehouse, ARRAY[cardinality(product_ids)]);
-    a_qty := qtys;
   ELSE
     FOR a IN SELECT p.line, p.product_id, p.warehouse_id, p.qty
                FROM commerce.plan_allocation(skus, product_ids, qtys, reserve.policy) p

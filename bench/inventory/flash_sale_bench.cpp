@@ -399,7 +399,7 @@ int main(int argc, char **argv) {
   const int runs = argc > 2 ? std::atoi(argv[2]) : 10;
   const int clients = argc > 3 ? std::atoi(argv[3]) : 64;
   const long units = argc > 4 ? std::atol(argv[4]) : 10000;
-  const int buckets = argc > 5 ? std::atoi(argv[5]) : 32;
+  const int buckets = argc > 5 ? std::atoi(argv[5]) : 64;
 
   Connection admin(info);
   std::vector<std::unique_ptr<Connection>> conns;
