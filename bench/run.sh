@@ -11,6 +11,9 @@
 #   bash bench/run.sh recs-sql      the same data loaded as events, trained and served in PostgreSQL
 #   bash bench/run.sh hnsw-core  in-memory HNSW vs brute force (synthetic, Fashion-MNIST)
 #   bash bench/run.sh hnsw       commerce_hnsw through SQL vs exact scan (same data sets)
+#   bash bench/run.sh inventory  flash sale: 64 clients, plain UPDATE vs reserve() normal and hot
+#                                (INVENTORY_RUNS=10 runs, INVENTORY_BUCKETS=64 by default; every
+#                                run checks zero oversell)
 # SQL benchmarks start a throwaway PostgreSQL (as the postgres user, on a unix socket, from a
 # private installation of this build) and stop it.
 set -euo pipefail
@@ -121,4 +124,16 @@ if [ "$what" = hnsw ]; then
   log "commerce_hnsw through SQL vs exact scan (docs/benchmarks_hnsw.md)"
   as_postgres "$PGC_BUILD/bench/bench_hnsw_sql" "host=$dir port=55462 dbname=postgres user=postgres" \
     "$data_root/ann/fashion-mnist"
+fi
+
+if [ "$what" = all ] || [ "$what" = inventory ]; then
+  inv_dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-inventory
+  # 64 clients plus the checker; errors (sold out) are answers here, not log lines.
+  servers+=("$inv_dir")
+  start_server "$inv_dir" "${INVENTORY_PORT:-55435}" \
+    "-c max_connections=100 -c shared_buffers=256MB -c log_min_messages=fatal -c log_min_error_statement=panic"
+  log "Flash sale: plain UPDATE vs commerce.reserve() (one stock row, hot-SKU buckets)"
+  as_postgres "$PGC_BUILD/bench/bench_flash_sale" \
+    "host=$inv_dir port=${INVENTORY_PORT:-55435} dbname=postgres user=postgres" \
+    "${INVENTORY_RUNS:-10}" 64 10000 "${INVENTORY_BUCKETS:-64}"
 fi

@@ -67,14 +67,15 @@ pgc_workdir() {
 # readable by it: every path handed to such a command is absolute.
 as_postgres() { (cd / && "${SUDO[@]}" runuser -u "$PGC_OS_USER" -- "$@"); }
 
-# start_server DIR PORT: a fresh cluster in DIR/data listening only on a unix socket in DIR.
+# start_server DIR PORT [OPTIONS]: a fresh cluster in DIR/data listening only on a unix socket in
+# DIR. OPTIONS are extra server options, e.g. "-c max_connections=100".
 # PG_BIN may point at a private installation (make_test_install).
 start_server() {
-  local dir=$1 port=$2
+  local dir=$1 port=$2 options=${3:-}
   pgc_workdir "$dir"
   as_postgres "$PG_BIN/initdb" -D "$dir/data" -U postgres --no-locale -E UTF8 -A trust >/dev/null
   as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
-    "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port" start >/dev/null
+    "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port $options" start >/dev/null
 }
 
 stop_server() {
