@@ -11,28 +11,25 @@ CREATE TABLE commerce.product_facets (
   brand text
 );
 
--- Availability for stages that do not own inventory. When commerce.stock exists at install time
--- (the inventory feature), the view sums its available quantity over warehouses; otherwise it
--- reads commerce.availability_feed, a table a shop can fill from its own stock system. A product
--- absent from the view is treated as available: demotion needs evidence.
+-- Availability for stages that do not own inventory. A product with rows in commerce.stock (the
+-- inventory feature) gets its live sellable quantity summed over warehouses, from
+-- commerce.stock_levels, which already counts holds past their expiry as available; a product
+-- without stock rows reads commerce.availability_feed, a table a shop that keeps stock in its
+-- own system can fill. A product absent from both is treated as available: demotion needs
+-- evidence.
 CREATE TABLE commerce.availability_feed (
   product_id bigint PRIMARY KEY,
   available bigint NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 
-DO $$
-BEGIN
-  IF to_regclass('commerce.stock') IS NOT NULL THEN
-    EXECUTE 'CREATE VIEW commerce.product_availability AS
-               SELECT s.product_id, sum(s.available)::bigint AS available
-                 FROM commerce.stock s GROUP BY s.product_id';
-  ELSE
-    EXECUTE 'CREATE VIEW commerce.product_availability AS
-               SELECT f.product_id, f.available FROM commerce.availability_feed f';
-  END IF;
-END
-$$;
+CREATE VIEW commerce.product_availability AS
+SELECT product_id, sum(available)::bigint AS available
+  FROM (SELECT l.product_id, l.sellable AS available FROM commerce.stock_levels l
+        UNION ALL
+        SELECT f.product_id, f.available FROM commerce.availability_feed f
+         WHERE NOT EXISTS (SELECT 1 FROM commerce.stock s WHERE s.product_id = f.product_id)) a
+ GROUP BY product_id;
 
 -- Merchandising rules applied by commerce.recommend after scoring:
 --   boost  multiply the score of matching items by factor (> 1)
