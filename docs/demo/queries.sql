@@ -57,7 +57,23 @@ SELECT title, round(score::numeric, 3) AS bm25, highlight(title, 'running headph
 FROM (SELECT title, bm25_score(title, 'running headphone') OVER () AS score FROM shop_products) s
 WHERE score > 0 ORDER BY score DESC LIMIT 5;
 
-\echo '8. Bad input gets a clear error with a SQLSTATE and a hint (caught here to keep going)'
+\echo '8. Inventory: reserve two items in one all-or-nothing hold; a retry with the same key'
+\echo '   returns the same reservation (replayed) instead of reserving twice; then commit it'
+SELECT state, replayed FROM reserve('cart-7781', '[{"sku": "SKU-13", "qty": 2}, {"sku": "SKU-1", "qty": 1}]', '15 minutes');
+SELECT state, replayed FROM reserve('cart-7781', '[{"sku": "SKU-13", "qty": 2}, {"sku": "SKU-1", "qty": 1}]', '15 minutes');
+SELECT state FROM commit_reservation((SELECT reservation_id FROM reserve('cart-7781', '[{"sku": "SKU-13", "qty": 2}, {"sku": "SKU-1", "qty": 1}]', '15 minutes')));
+SELECT sku, warehouse, on_hand, reserved, available FROM stock_levels WHERE sku IN ('SKU-1', 'SKU-13') ORDER BY sku, warehouse;
+\echo '   asking for more than any warehouse holds is refused, and nothing is held'
+DO $$
+BEGIN
+  PERFORM commerce.reserve('cart-7782', '[{"sku": "SKU-13", "qty": 500}]');
+EXCEPTION WHEN OTHERS THEN
+  RAISE NOTICE 'ERROR %: %', SQLSTATE, SQLERRM;
+END
+$$;
+SELECT count(*) AS problems FROM verify_inventory();
+
+\echo '9. Bad input gets a clear error with a SQLSTATE and a hint (caught here to keep going)'
 DO $$
 DECLARE
   statement text;

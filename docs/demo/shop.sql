@@ -67,3 +67,12 @@ INSERT INTO shop_session_views VALUES
   ('s-1001', 1, now() - interval '9 minutes'),
   ('s-1001', 14, now() - interval '6 minutes'),
   ('s-1001', 30, now() - interval '2 minutes');
+
+-- The same catalogue in the canonical inventory tables: two warehouses, stock per SKU.
+INSERT INTO commerce.warehouses (code, region, priority) VALUES ('berlin', 'eu', 1), ('newark', 'us', 1)
+  ON CONFLICT DO NOTHING;
+INSERT INTO commerce.products (product_id, sku, title, price)
+SELECT product_id, 'SKU-' || product_id, title, price FROM shop_products
+  ON CONFLICT DO NOTHING;
+SELECT commerce.restock('SKU-' || product_id, 'berlin', 20) FROM shop_products \g /dev/null
+SELECT commerce.restock('SKU-13', 'newark', 5) \g /dev/null
