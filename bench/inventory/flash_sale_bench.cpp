@@ -13,7 +13,7 @@
 // units of the reservations clients were told succeeded. Repeats R times and prints medians.
 //
 // Usage: bench_flash_sale "<libpq conninfo>" [runs] [clients] [units] [buckets]
-#include <libpq-fe.h>
+#include "sql/pg_client.h"
 
 #include <algorithm>
 #include <atomic>
@@ -39,41 +39,7 @@ constexpr double kAbandonShare = 0.10;  // held with a 1 s TTL and never committ
 constexpr double kRetryShare = 0.05;    // sent twice with the same idempotency key
 constexpr double kMaxSeconds = 60;
 
-struct Connection {
-  PGconn *conn;
-  explicit Connection(const char *info) : conn(PQconnectdb(info)) {
-    if (PQstatus(conn) != CONNECTION_OK) {
-      std::fprintf(stderr, "connection failed: %s", PQerrorMessage(conn));
-      std::exit(2);
-    }
-  }
-  ~Connection() { PQfinish(conn); }
-  Connection(const Connection &) = delete;
-  Connection &operator=(const Connection &) = delete;
-
-  // Runs a statement that must succeed; returns its first value (or "").
-  std::string must(const std::string &sql) const {
-    PGresult *r = PQexec(conn, sql.c_str());
-    const auto status = PQresultStatus(r);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      std::fprintf(stderr, "%s\nfailed: %s", sql.c_str(), PQerrorMessage(conn));
-      std::exit(2);
-    }
-    std::string v = (status == PGRES_TUPLES_OK && PQntuples(r) > 0 && PQnfields(r) > 0)
-                        ? PQgetvalue(r, 0, 0)
-                        : "";
-    PQclear(r);
-    return v;
-  }
-  void prepare(const char *name, const char *sql, int params) const {
-    PGresult *r = PQprepare(conn, name, sql, params, nullptr);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-      std::fprintf(stderr, "prepare %s failed: %s", name, PQerrorMessage(conn));
-      std::exit(2);
-    }
-    PQclear(r);
-  }
-};
+using Connection = commerce::bench::PgClient;
 
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -169,13 +135,13 @@ Phase summarize(const std::vector<ClientResult> &results, const Race &race) {
 
 // --- plain UPDATE baseline ----------------------------------------------------------------
 Phase run_plain(Connection &admin, std::vector<std::unique_ptr<Connection>> &conns, long units) {
-  admin.must("DROP TABLE IF EXISTS bench_plain_stock");
-  admin.must(
+  admin.scalar("DROP TABLE IF EXISTS bench_plain_stock");
+  admin.scalar(
       "CREATE TABLE bench_plain_stock (sku text PRIMARY KEY, "
       "available bigint NOT NULL CHECK (available >= 0))");
-  admin.must("INSERT INTO bench_plain_stock VALUES ('HOT', " + std::to_string(units) + ")");
+  admin.scalar("INSERT INTO bench_plain_stock VALUES ('HOT', " + std::to_string(units) + ")");
   for (auto &c : conns) {
-    c->must("DEALLOCATE ALL");
+    c->scalar("DEALLOCATE ALL");
     c->prepare("take",
                "UPDATE bench_plain_stock SET available = available - 1 "
                "WHERE sku = 'HOT' AND available >= 1",
@@ -187,10 +153,10 @@ Phase run_plain(Connection &admin, std::vector<std::unique_ptr<Connection>> &con
         rc.wait_start();
         while (!rc.stop.load()) {
           auto t0 = Clock::now();
-          PGresult *r = PQexecPrepared(c.conn, "take", 0, nullptr, nullptr, nullptr, 0);
+          PGresult *r = PQexecPrepared(c.get(), "take", 0, nullptr, nullptr, nullptr, 0);
           if (PQresultStatus(r) != PGRES_COMMAND_OK) {
             ++res.errors;
-            if (res.first_error.empty()) res.first_error = PQerrorMessage(c.conn);
+            if (res.first_error.empty()) res.first_error = PQerrorMessage(c.get());
             rc.mark_stop();
           } else if (std::strcmp(PQcmdTuples(r), "1") == 0) {
             ++res.successes;
@@ -211,7 +177,7 @@ Phase run_plain(Connection &admin, std::vector<std::unique_ptr<Connection>> &con
     errors += r.errors;
     sold += r.successes;
   }
-  const long left = std::stol(admin.must("SELECT available FROM bench_plain_stock"));
+  const long left = std::stol(admin.scalar("SELECT available FROM bench_plain_stock"));
   ph.ok = errors == 0 && left == 0 && sold == units;
   std::printf("    checks: sold %ld + available %ld = initial %ld: %s; errors %ld\n", sold, left,
               units, sold + left == units ? "yes" : "NO", errors);
@@ -220,25 +186,25 @@ Phase run_plain(Connection &admin, std::vector<std::unique_ptr<Connection>> &con
 
 // --- commerce.reserve() ---------------------------------------------------------------------
 void setup_commerce(Connection &admin, long units, int buckets) {
-  admin.must("DROP EXTENSION IF EXISTS pg_commerce CASCADE");
-  admin.must("CREATE EXTENSION pg_commerce");
-  admin.must("INSERT INTO commerce.warehouses (code, region) VALUES ('main', 'eu')");
-  admin.must(
+  admin.scalar("DROP EXTENSION IF EXISTS pg_commerce CASCADE");
+  admin.scalar("CREATE EXTENSION pg_commerce");
+  admin.scalar("INSERT INTO commerce.warehouses (code, region) VALUES ('main', 'eu')");
+  admin.scalar(
       "INSERT INTO commerce.products (product_id, sku, title) VALUES (1, 'HOT', 'flash sale'), "
       "(2, 'WARM', 'warm-up')");
-  admin.must(
+  admin.scalar(
       "INSERT INTO commerce.products (product_id, sku) SELECT 100 + i, 'N' || i FROM "
       "generate_series(1, " +
       std::to_string(kNormalSkus) + ") i");
-  admin.must("SELECT commerce.restock('HOT', 'main', " + std::to_string(units) + ")");
-  admin.must("SELECT commerce.restock('WARM', 'main', 1000000)");
-  admin.must("SELECT commerce.restock(sku, 'main', " + std::to_string(kNormalUnits) +
-             ") FROM commerce.products WHERE sku LIKE 'N%'");
+  admin.scalar("SELECT commerce.restock('HOT', 'main', " + std::to_string(units) + ")");
+  admin.scalar("SELECT commerce.restock('WARM', 'main', 1000000)");
+  admin.scalar("SELECT commerce.restock(sku, 'main', " + std::to_string(kNormalUnits) +
+               ") FROM commerce.products WHERE sku LIKE 'N%'");
   if (buckets > 1) {
-    admin.must("SELECT commerce.set_hot_sku('HOT', 'main', " + std::to_string(buckets) + ")");
-    admin.must("SELECT commerce.set_hot_sku('WARM', 'main', " + std::to_string(buckets) + ")");
+    admin.scalar("SELECT commerce.set_hot_sku('HOT', 'main', " + std::to_string(buckets) + ")");
+    admin.scalar("SELECT commerce.set_hot_sku('WARM', 'main', " + std::to_string(buckets) + ")");
   }
-  admin.must("VACUUM ANALYZE");
+  admin.scalar("VACUUM ANALYZE");
 }
 
 // One client of the reserve() phases.
@@ -249,7 +215,7 @@ void reserve_client(std::size_t id, Connection &c, Race &rc, ClientResult &res, 
   char key[96];
   // Warm the session (plan caches, PL/pgSQL compilation) outside the timed window.
   std::snprintf(key, sizeof key, "warm-%d-%d-%zu", run, mode, id);
-  c.must(
+  c.scalar(
       std::string("SELECT commerce.release_reservation(reservation_id) FROM commerce.reserve('") +
       key + "', '[{\"sku\": \"WARM\", \"qty\": 1}]')");
   rc.wait_start();
@@ -289,7 +255,7 @@ void reserve_client(std::size_t id, Connection &c, Race &rc, ClientResult &res, 
     const int attempts = unit(rng) < kRetryShare ? 2 : 1;
     for (int attempt = 0; attempt < attempts; ++attempt) {
       auto t0 = Clock::now();
-      PGresult *r = PQexecPrepared(c.conn, "reserve", 3, params, nullptr, nullptr, 0);
+      PGresult *r = PQexecPrepared(c.get(), "reserve", 3, params, nullptr, nullptr, 0);
       const double ms = since_ms(t0);
       if (PQresultStatus(r) == PGRES_TUPLES_OK) {
         const std::string rid = PQgetvalue(r, 0, 0);
@@ -313,7 +279,7 @@ void reserve_client(std::size_t id, Connection &c, Race &rc, ClientResult &res, 
           if (has_hot) rc.mark_stop();
         } else {
           ++res.errors;
-          if (res.first_error.empty()) res.first_error = PQerrorMessage(c.conn);
+          if (res.first_error.empty()) res.first_error = PQerrorMessage(c.get());
         }
         PQclear(r);
         break;
@@ -327,7 +293,7 @@ Phase run_reserve(Connection &admin, std::vector<std::unique_ptr<Connection>> &c
                   int buckets, int run, int mode) {
   setup_commerce(admin, units, buckets);
   for (auto &c : conns) {
-    c->must("DEALLOCATE ALL");
+    c->scalar("DEALLOCATE ALL");
     c->prepare("reserve",
                "SELECT reservation_id, replayed FROM commerce.reserve($1, $2::jsonb, $3::interval)",
                3);
@@ -351,26 +317,26 @@ Phase run_reserve(Connection &admin, std::vector<std::unique_ptr<Connection>> &c
 
   // Close the sale: abandoned holds expire (after their 1 s TTL), everything else is bought.
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-  const std::string expired = admin.must("SELECT commerce.expire_reservations(1000000)");
-  admin.must(
+  const std::string expired = admin.scalar("SELECT commerce.expire_reservations(1000000)");
+  admin.scalar(
       "SELECT count(commerce.commit_reservation(reservation_id)) FROM commerce.reservations "
       "WHERE state = 'held'");
-  const long bad_balance = std::stol(admin.must(
+  const long bad_balance = std::stol(admin.scalar(
       "SELECT count(*) FROM commerce.stock_levels l JOIN ("
       "  SELECT product_id, sum(on_hand_delta) FILTER (WHERE kind IN ('receipt', 'adjustment')) "
       "         AS initial, -sum(on_hand_delta) FILTER (WHERE kind = 'commit') AS sold "
       "    FROM commerce.stock_movements GROUP BY product_id) m "
       "  USING (product_id) "
       "WHERE coalesce(m.sold, 0) + l.available <> m.initial OR l.reserved <> 0"));
-  const long negative = std::stol(admin.must(
+  const long negative = std::stol(admin.scalar(
       "SELECT count(*) FROM commerce.stock WHERE on_hand < 0 OR reserved < 0 OR available < 0"));
   const long duplicate_keys = std::stol(
-      admin.must("SELECT count(*) - count(DISTINCT idempotency_key) FROM commerce.reservations"));
+      admin.scalar("SELECT count(*) - count(DISTINCT idempotency_key) FROM commerce.reservations"));
   const long ledger_problems =
-      std::stol(admin.must("SELECT count(*) FROM commerce.verify_inventory()"));
-  const long hot_sold =
-      std::stol(admin.must("SELECT coalesce(-sum(on_hand_delta), 0) FROM commerce.stock_movements "
-                           "WHERE kind = 'commit' AND product_id = 1"));
+      std::stol(admin.scalar("SELECT count(*) FROM commerce.verify_inventory()"));
+  const long hot_sold = std::stol(
+      admin.scalar("SELECT coalesce(-sum(on_hand_delta), 0) FROM commerce.stock_movements "
+                   "WHERE kind = 'commit' AND product_id = 1"));
   ph.ok = errors == 0 && mismatches == 0 && bad_balance == 0 && negative == 0 &&
           duplicate_keys == 0 && ledger_problems == 0 && hot_sold == hot_kept && hot_sold <= units;
   std::printf(

@@ -37,6 +37,10 @@ class PgClient {
 
   void exec(const std::string &sql) const { PQclear(check(PQexec(conn_, sql.c_str()), sql)); }
 
+  void prepare(const char *name, const char *sql, int params) const {
+    PQclear(check(PQprepare(conn_, name, sql, params, nullptr), std::string("prepare ") + name));
+  }
+
   // The first column of the first row, or "" when there is no row.
   std::string scalar(const std::string &sql) const {
     PGresult *result = check(PQexec(conn_, sql.c_str()), sql);
