@@ -46,6 +46,10 @@ struct Output {
   int64 *item;
   float4 *part[4];  // collaborative, transition, popularity, segment (each scaled to max 1)
   float4 *base;
+  // Per list source (collaborative, transition): the history item that contributed most to the
+  // item's score, and whether there is one.
+  int64 *from[2];
+  bool *has_from[2];
 };
 
 SPIPlanPtr lists_plan = nullptr;
@@ -143,7 +147,15 @@ Output blend(const Lists &lists, const Popularity &global, const Popularity &seg
              const BlendInput &in) {
   std::unordered_map<int64, int> age;  // 1 = newest
   for (int i = 0; i < in.history_length; ++i) age.emplace(in.history[i], i + 1);
-  std::unordered_map<int64, std::array<double, 4>> parts;
+  // Per item: the four source scores, and per list source the history item that contributed
+  // most (the reasons' "because" and "after"; ties go to the newer history item).
+  struct Parts {
+    std::array<double, 4> score{};
+    std::array<double, 2> best{};
+    std::array<int64, 2> from{};
+    std::array<int, 2> from_age{};
+  };
+  std::unordered_map<int64, Parts> parts;
   parts.reserve(4096);
   double top[4] = {0, 0, 0, 0};
   for (int r = 0; r < lists.rows; ++r) {
@@ -154,28 +166,38 @@ Output blend(const Lists &lists, const Popularity &global, const Popularity &seg
     const double factor =
         std::pow(source == 1 ? in.transition_decay : in.history_decay, found->second - 1);
     for (int e = lists.offset[r]; e < lists.offset[r] + lists.count[r]; ++e) {
-      parts[lists.item[e]][source] += factor * lists.weight[e];
+      Parts &p = parts[lists.item[e]];
+      const double contribution = factor * lists.weight[e];
+      p.score[source] += contribution;
+      if (p.from_age[source] == 0 || contribution > p.best[source] ||
+          (contribution == p.best[source] && found->second < p.from_age[source])) {
+        p.best[source] = contribution;
+        p.from[source] = lists.product[r];
+        p.from_age[source] = found->second;
+      }
     }
   }
-  for (int r = 0; r < global.rows; ++r) parts[global.item[r]][2] = global.score[r];
-  for (int r = 0; r < segment.rows; ++r) parts[segment.item[r]][3] = segment.score[r];
+  for (int r = 0; r < global.rows; ++r) parts[global.item[r]].score[2] = global.score[r];
+  for (int r = 0; r < segment.rows; ++r) parts[segment.item[r]].score[3] = segment.score[r];
   for (const auto &[item, p] : parts) {
-    for (int s = 0; s < 4; ++s) top[s] = std::max(top[s], p[s]);
+    for (int s = 0; s < 4; ++s) top[s] = std::max(top[s], p.score[s]);
   }
   std::unordered_set<int64> excluded(in.excluded, in.excluded + in.excluded_length);
   struct Row {
     int64 item;
     float part[4];
     float base;
+    int64 from[2];
+    bool has_from[2];
   };
   std::vector<Row> rows;
   rows.reserve(parts.size());
   for (const auto &[item, p] : parts) {
     if (excluded.count(item) != 0) continue;
-    Row row{item, {}, 0.0f};
+    Row row{item, {}, 0.0f, {p.from[0], p.from[1]}, {p.from_age[0] != 0, p.from_age[1] != 0}};
     double base = 0.0;
     for (int s = 0; s < 4; ++s) {
-      const double scaled = top[s] > 0.0 ? p[s] / top[s] : 0.0;
+      const double scaled = top[s] > 0.0 ? p.score[s] / top[s] : 0.0;
       row.part[s] = static_cast<float>(scaled);
       base += in.weights[s] * scaled;
     }
@@ -196,10 +218,18 @@ Output blend(const Lists &lists, const Popularity &global, const Popularity &seg
     part = static_cast<float4 *>(commerce::pg::palloc_or_throw(sizeof(float4) * (kept + 1)));
   }
   out.base = static_cast<float4 *>(commerce::pg::palloc_or_throw(sizeof(float4) * (kept + 1)));
+  for (int s = 0; s < 2; ++s) {
+    out.from[s] = static_cast<int64 *>(commerce::pg::palloc_or_throw(sizeof(int64) * (kept + 1)));
+    out.has_from[s] = static_cast<bool *>(commerce::pg::palloc_or_throw(sizeof(bool) * (kept + 1)));
+  }
   for (std::size_t i = 0; i < kept; ++i) {
     out.item[i] = rows[i].item;
     for (int s = 0; s < 4; ++s) out.part[s][i] = rows[i].part[s];
     out.base[i] = rows[i].base;
+    for (int s = 0; s < 2; ++s) {
+      out.from[s][i] = rows[i].from[s];
+      out.has_from[s][i] = rows[i].has_from[s];
+    }
   }
   return out;
 }
@@ -264,10 +294,12 @@ Datum recommend_candidates(PG_FUNCTION_ARGS) {
   InitMaterializedSRF(fcinfo, 0);
   ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
   for (int r = 0; r < out.rows; ++r) {
-    Datum values[6] = {Int64GetDatum(out.item[r]),     Float4GetDatum(out.part[0][r]),
+    Datum values[8] = {Int64GetDatum(out.item[r]),     Float4GetDatum(out.part[0][r]),
                        Float4GetDatum(out.part[1][r]), Float4GetDatum(out.part[2][r]),
-                       Float4GetDatum(out.part[3][r]), Float4GetDatum(out.base[r])};
-    bool nulls[6] = {false, false, false, false, false, false};
+                       Float4GetDatum(out.part[3][r]), Float4GetDatum(out.base[r]),
+                       Int64GetDatum(out.from[0][r]),  Int64GetDatum(out.from[1][r])};
+    bool nulls[8] = {
+        false, false, false, false, false, false, !out.has_from[0][r], !out.has_from[1][r]};
     tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
   }
   return static_cast<Datum>(0);
