@@ -57,6 +57,7 @@ struct Output {
 
 SPIPlanPtr lists_plan = nullptr;
 SPIPlanPtr popularity_plan = nullptr;
+SPIPlanPtr model_version_plan = nullptr;
 
 SPIPlanPtr keep_plan(SPIPlanPtr &plan, const char *sql, int nargs, Oid *types) {
   if (plan == nullptr) {
@@ -138,13 +139,29 @@ Popularity query_popularity(int64 model_id, text *segment, int limit) {
   return out;
 }
 
-// Per-backend cache of popularity lists, keyed by (model_id, segment, limit). A model's
-// popularity rows are written in the transaction that creates the model and deleted only when it
-// is retired (and a retired model never serves), and model ids are never reused, so an entry
-// never goes stale; reading 2 x 500 rows through the executor was a tenth of a call. Plain C
-// memory in TopMemoryContext, least recently used entry replaced.
+// The xmin of the model's commerce.models row (0 for an unknown model). A model's popularity rows
+// are written in the transaction that creates that row and deleted only by retire_model, which
+// updates the row in the same transaction; so (model_id, xmin) names one unchanging popularity
+// table, and an update that does not touch popularity (activation) only costs a re-read.
+TransactionId model_version(int64 model_id) {
+  Oid types[1] = {INT8OID};
+  keep_plan(model_version_plan, "SELECT xmin FROM commerce.models WHERE model_id = $1", 1, types);
+  Datum values[1] = {Int64GetDatum(model_id)};
+  if (SPI_execute_plan(model_version_plan, values, nullptr, true, 1) != SPI_OK_SELECT) {
+    elog(ERROR, "reading the model failed");
+  }
+  if (SPI_processed == 0) return InvalidTransactionId;
+  bool isnull = false;
+  return DatumGetTransactionId(
+      SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+// Per-backend cache of popularity lists, keyed by (model_id, model_version, segment, limit): see
+// model_version for why an entry never goes stale. Reading 2 x 500 rows through the executor was
+// a tenth of a call. Plain C memory in TopMemoryContext, least recently used entry replaced.
 struct PopularityEntry {
   int64 model_id;
+  TransactionId version;
   char *segment;  // NULL: empty slot
   int limit;
   uint64 used;
@@ -155,12 +172,12 @@ PopularityEntry popularity_cache[kPopularitySlots];
 uint64 popularity_clock = 0;
 
 // The returned arrays stay valid until kPopularitySlots - 1 other lists have been read.
-Popularity read_popularity(int64 model_id, text *segment, int limit) {
+Popularity read_popularity(int64 model_id, TransactionId version, text *segment, int limit) {
   char *name = text_to_cstring(segment);
   PopularityEntry *victim = &popularity_cache[0];
   for (PopularityEntry &e : popularity_cache) {
-    if (e.segment != nullptr && e.model_id == model_id && e.limit == limit &&
-        strcmp(e.segment, name) == 0) {
+    if (e.segment != nullptr && e.model_id == model_id && e.version == version &&
+        e.limit == limit && strcmp(e.segment, name) == 0) {
       e.used = ++popularity_clock;
       return e.list;
     }
@@ -174,6 +191,7 @@ Popularity read_popularity(int64 model_id, text *segment, int limit) {
     pfree(victim->list.score);
   }
   victim->model_id = model_id;
+  victim->version = version;
   victim->segment = MemoryContextStrdup(TopMemoryContext, name);
   victim->limit = limit;
   victim->used = ++popularity_clock;
@@ -332,8 +350,9 @@ Datum recommend_candidates(PG_FUNCTION_ARGS) {
   text *global_segment = cstring_to_text("");
   const int pop_limit = in.weights[2] != 0.0f ? in.candidates : 0;
   const int seg_limit = in.weights[3] != 0.0f ? in.candidates : 0;
-  const Popularity global = read_popularity(model_id, global_segment, pop_limit);
-  const Popularity by_segment = read_popularity(model_id, segment, seg_limit);
+  const TransactionId version = model_version(model_id);
+  const Popularity global = read_popularity(model_id, version, global_segment, pop_limit);
+  const Popularity by_segment = read_popularity(model_id, version, segment, seg_limit);
   SPI_finish();
 
   Output out{};
