@@ -34,18 +34,20 @@ END
 $$;
 
 -- One stage-2 candidate while recommend() orders it: its final score, the scaled source scores
--- behind it and what stage 2 did to it (reasons are built from these for the returned rows only).
+-- behind it, the history items behind its collaborative and transition scores, and what stage 2
+-- did to it (reasons are built from these for the returned rows only).
 CREATE TYPE commerce.recommendation_candidate AS (
   item bigint, score real, c real, tr real, pp real, g real, category text, out_of_stock boolean,
-  rule_ids bigint[], pinned bigint, pre_rank integer);
+  rule_ids bigint[], pinned bigint, pre_rank integer, because bigint, after bigint);
 
 -- Stage 1 of recommend(): see src/pg/recs/candidates.cpp. weights = collaborative, transition,
--- popularity, segment.
+-- popularity, segment. because / after: the history item whose collaborative / transition list
+-- contributed most to the item (NULL when none did).
 CREATE FUNCTION commerce.recommend_candidates(
   model_id bigint, history bigint[], excluded bigint[], segment text, weights real[],
   history_decay double precision, transition_decay double precision, transition_depth integer,
   candidates integer)
-RETURNS TABLE (item bigint, c real, tr real, pp real, g real, base real)
+RETURNS TABLE (item bigint, c real, tr real, pp real, g real, base real, because bigint, after bigint)
 AS 'MODULE_PATHNAME', 'recommend_candidates' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 CREATE FUNCTION commerce.recommend(
@@ -138,7 +140,7 @@ BEGIN
     -- Stage 1 in C++ (recommend_candidates): history lists and popularity, each source scaled
     -- to a maximum of 1, weighted, exclusions dropped, best first. Stage 2 works on the best
     -- `candidates` of them that pass the category filter.
-    SELECT b.item, b.c, b.tr, b.pp, b.g, b.base, f.category
+    SELECT b.item, b.c, b.tr, b.pp, b.g, b.base, b.because, b.after, f.category
       FROM commerce.recommend_candidates(
              mid, history,
              CASE WHEN exclude_purchased THEN purchased ELSE '{}' END
@@ -149,28 +151,32 @@ BEGIN
      WHERE category_filter IS NULL OR commerce.category_matches(f.category, category_filter)
      ORDER BY b.base DESC, b.item
      LIMIT candidates
-  ), rules AS (
-    SELECT r.* FROM commerce.recommendation_rules r
-     WHERE r.active AND (r.starts_at IS NULL OR r.starts_at <= at) AND (r.ends_at IS NULL OR r.ends_at > at)
+  ), matched AS (
+    -- Boost, bury and filter rules in force, joined to the pool once (not probed per candidate):
+    -- per matched item the product of its boost/bury factors, their ids, and whether a filter
+    -- rule drops it. Without rules this is an empty join.
+    SELECT p.item,
+           CASE WHEN bool_or(r.factor = 0) FILTER (WHERE r.action <> 'filter') THEN 0
+                ELSE exp(sum(ln(nullif(r.factor, 0))) FILTER (WHERE r.action <> 'filter')) END AS factor,
+           array_agg(r.rule_id ORDER BY r.rule_id) FILTER (WHERE r.action <> 'filter') AS rule_ids,
+           bool_or(r.action = 'filter') AS filtered
+      FROM commerce.recommendation_rules r
+      JOIN pool p ON r.product_id = p.item OR commerce.category_matches(p.category, r.category)
+     WHERE r.action IN ('boost', 'bury', 'filter') AND r.active
+       AND (r.starts_at IS NULL OR r.starts_at <= at) AND (r.ends_at IS NULL OR r.ends_at > at)
+     GROUP BY p.item
   ), ranked AS (
-    SELECT p.*, a.available <= 0 AS out_of_stock, rf.rule_ids,
-           p.base * coalesce(rf.factor, 1)
+    SELECT p.*, a.available <= 0 AS out_of_stock, m.rule_ids,
+           p.base * coalesce(m.factor, 1)
              * CASE WHEN a.available <= 0 THEN oos ELSE 1 END
              * CASE WHEN intent IS NOT NULL AND p.category = intent THEN 1 + ws ELSE 1 END AS final
       FROM pool p
       LEFT JOIN commerce.product_availability a ON a.product_id = p.item
-      LEFT JOIN LATERAL (
-        SELECT CASE WHEN bool_or(r.factor = 0) THEN 0 ELSE exp(sum(ln(nullif(r.factor, 0)))) END AS factor,
-               array_agg(r.rule_id ORDER BY r.rule_id) AS rule_ids
-          FROM rules r
-         WHERE r.action IN ('boost', 'bury')
-           AND (r.product_id = p.item OR commerce.category_matches(p.category, r.category))
-      ) rf ON true
-     WHERE NOT EXISTS (SELECT 1 FROM rules r WHERE r.action = 'filter'
-                         AND (r.product_id = p.item OR commerce.category_matches(p.category, r.category)))
+      LEFT JOIN matched m ON m.item = p.item
+     WHERE m.filtered IS NOT TRUE
   )
   SELECT array_agg(ROW(r.item, r.final, r.c, r.tr, r.pp, r.g, r.category, r.out_of_stock, r.rule_ids,
-                       NULL, r.rn)::commerce.recommendation_candidate ORDER BY r.rn)
+                       NULL, r.rn, r.because, r.after)::commerce.recommendation_candidate ORDER BY r.rn)
     INTO cands
     FROM (SELECT q.*, row_number() OVER (ORDER BY q.final DESC, q.item) AS rn FROM ranked q
            ORDER BY q.final DESC, q.item
@@ -204,7 +210,7 @@ BEGIN
               ORDER BY r.position, r.rule_id LOOP
     SELECT * INTO pinned FROM unnest(cands) c WHERE c.item = pin.item;
     IF pinned.item IS NULL THEN
-      pinned := ROW(pin.item, 0, 0, 0, 0, 0, pin.category, NULL, NULL, NULL, NULL)::commerce.recommendation_candidate;
+      pinned := ROW(pin.item, 0, 0, 0, 0, 0, pin.category, NULL, NULL, NULL, NULL, NULL, NULL)::commerce.recommendation_candidate;
     END IF;
     pinned.pinned := pin.rule_id;
     picked := ARRAY(SELECT picked[i] FROM generate_subscripts(picked, 1) AS i
@@ -214,25 +220,13 @@ BEGIN
   END LOOP;
 
   -- Reasons are built for the k returned rows only; "because" and "after" name the history
-  -- item whose neighbour list contributed most.
+  -- item whose neighbour list contributed most (found by recommend_candidates while blending).
   RETURN QUERY
     SELECT u.item, u.score, jsonb_strip_nulls(jsonb_build_object(
              'collaborative', nullif(round(u.c::numeric, 4), 0),
-             'because', CASE WHEN u.c > 0 THEN (
-               SELECT h.product_id FROM unnest(history) WITH ORDINALITY AS h(product_id, age)
-                 JOIN commerce.model_neighbors mn
-                   ON mn.model_id = mid AND mn.relation = 'collaborative' AND mn.product_id = h.product_id
-                WHERE u.item = ANY (mn.neighbors)
-                ORDER BY power(hd, h.age - 1) * mn.weights[array_position(mn.neighbors, u.item)] DESC
-                LIMIT 1) END,
+             'because', CASE WHEN u.c > 0 THEN u.because END,
              'transition', nullif(round(u.tr::numeric, 4), 0),
-             'after', CASE WHEN u.tr > 0 THEN (
-               SELECT h.product_id FROM unnest(history[1:depth]) WITH ORDINALITY AS h(product_id, age)
-                 JOIN commerce.model_neighbors mn
-                   ON mn.model_id = mid AND mn.relation = 'transition' AND mn.product_id = h.product_id
-                WHERE u.item = ANY (mn.neighbors)
-                ORDER BY power(td, h.age - 1) * mn.weights[array_position(mn.neighbors, u.item)] DESC
-                LIMIT 1) END,
+             'after', CASE WHEN u.tr > 0 THEN u.after END,
              'popularity', nullif(round(u.pp::numeric, 4), 0),
              'segment', CASE WHEN u.g > 0 THEN seg END,
              'session_intent', CASE WHEN intent IS NOT NULL AND u.category = intent THEN intent END,
@@ -241,7 +235,7 @@ BEGIN
              'pinned', u.pinned,
              'rank_before_diversity', CASE WHEN diversity < 1 THEN u.pre_rank END))
       FROM unnest(picked[:k]) WITH ORDINALITY AS u(item, score, c, tr, pp, g, category, out_of_stock,
-                                                   rule_ids, pinned, pre_rank, n)
+                                                   rule_ids, pinned, pre_rank, because, after, n)
      ORDER BY u.n;
 END
 $$;

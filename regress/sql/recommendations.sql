@@ -85,8 +85,14 @@ SELECT version, kind, status FROM commerce.models ORDER BY version;
 SELECT count(*) FROM commerce.recommend(3, 2, jsonb_build_object('model_id', :model_id, 'at', '2026-02-01'));
 SELECT commerce.activate_model(:model_id);
 SELECT version, status FROM commerce.models ORDER BY version;
+SELECT count(*) FROM commerce.recommend(999, 3, jsonb_build_object('model_id', :cooc_id, 'at', '2026-02-01'));
 SELECT commerce.retire_model(:cooc_id);
 SELECT count(*) FROM commerce.model_neighbors WHERE model_id = :cooc_id;
+-- Activated again, a retired version serves nothing (its lists and popularity are gone), also in
+-- this backend, which cached its popularity lists above.
+SELECT commerce.activate_model(:cooc_id);
+SELECT count(*) FROM commerce.recommend(999, 3, '{"at": "2026-02-01"}');
+SELECT commerce.activate_model(:model_id);
 
 -- Feature layer: a first refresh sees everything, a second nothing, a third only the new event.
 SELECT commerce.refresh_features()->'events' AS events;
