@@ -63,7 +63,6 @@ class ScanWork {
     const core::Candidate nearest =
         core::descend(graph_, distance, entry, meta_.entry_level, 0, cancel_);
     visited_.reset(1024);
-    visited_.insert(nearest.id);
     search_.emplace(graph_, distance_, visited_, cancel_);
     search_->start(nearest);
   }

@@ -132,8 +132,9 @@ class ResumableSearch {
   ResumableSearch(G &graph, D &distance, Visited &visited, CancelCheck &cancel)
       : graph_(graph), distance_(distance), visited_(visited), cancel_(cancel) {}
 
-  // Seeds the search with a layer-0 entry (already inserted into the visited set).
+  // Seeds the search with a layer-0 entry, which joins the visited set.
   void start(Candidate entry) {
+    visited_.insert(entry.id);
     frontier_.push(entry);
     pending_.push(entry);
   }

@@ -198,7 +198,6 @@ TEST(HnswResumableSearch, FirstBatchMatchesSearchAndResumingExhaustsTheGraph) {
       descend(graph, to_query, *graph.entry_point(), graph.max_level(), 0, never);
   DenseVisited visited;
   visited.reset(graph.size());
-  visited.insert(entry.id);
   ResumableSearch search(graph, to_query, visited, never);
   search.start(entry);
   std::vector<Candidate> batch;
@@ -244,7 +243,6 @@ TEST(HnswResumableSearch, FilteredRecall) {
         descend(graph, to_query, *graph.entry_point(), graph.max_level(), 0, never);
     DenseVisited visited;
     visited.reset(graph.size());
-    visited.insert(entry.id);
     ResumableSearch search(graph, to_query, visited, never);
     search.start(entry);
     std::vector<NodeId> passed;
