@@ -6,16 +6,11 @@
 #include <vector>
 
 #include "core/error.h"
+#include "make_sequence_set.h"
 #include "core/recs/transitions.h"
 
 namespace commerce::recs {
 namespace {
-
-SequenceSet make_set(std::size_t items, const std::vector<std::vector<std::int32_t>> &sequences) {
-  SequenceSet set(items);
-  for (const auto &s : sequences) set.add(s);
-  return set;
-}
 
 // Item counts c0 = 3, c1 = 2, c2 = 2; pairs c01 = 2, c02 = 2, c12 = 1.
 TEST(Cooccurrence, CosineByHand) {

@@ -6,15 +6,10 @@
 #include <vector>
 
 #include "core/error.h"
+#include "make_sequence_set.h"
 
 namespace commerce::recs {
 namespace {
-
-SequenceSet make_set(std::size_t items, const std::vector<std::vector<std::int32_t>> &sequences) {
-  SequenceSet set(items);
-  for (const auto &s : sequences) set.add(s);
-  return set;
-}
 
 // X = [1 1; 1 0], lambda = 1: G + I = [3 1; 1 2], P = [2 -1; -1 3] / 5,
 // B(0,1) = -P(0,1) / P(1,1) = 1/3 and B(1,0) = -P(1,0) / P(0,0) = 1/2.
