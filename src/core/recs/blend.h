@@ -47,7 +47,32 @@ struct BlendedItem {
   std::array<bool, 2> has_from;      // whether that source reached the item at all
 };
 
-// The best `params.candidates` items by base (ties: lower item id first).
+// Per item while blending: the four source sums, and per list source the strongest
+// contribution, its history item and that item's age.
+struct BlendParts {
+  std::int64_t item;
+  std::array<double, 4> score;
+  std::array<double, 2> best;
+  std::array<std::int64_t, 2> from;
+  std::array<int, 2> from_age;
+};
+
+// Buffers one blend needs (a few hundred KB for a long history). A server process keeps one
+// and reuses it: allocating them fresh cost page faults on every call.
+struct BlendScratch {
+  std::vector<std::int32_t> slots;  // open-addressing table: index into parts, -1 = empty
+  std::vector<BlendParts> parts;
+  std::vector<std::int64_t> excluded;
+  std::vector<BlendedItem> rows;
+};
+
+// The best `params.candidates` items by base (ties: lower item id first), in scratch.rows.
+std::span<const BlendedItem> blend_history(std::span<const HistoryList> lists,
+                                           const PopularityList &global,
+                                           const PopularityList &segment, const BlendParams &params,
+                                           BlendScratch &scratch);
+
+// The same with buffers of its own.
 std::vector<BlendedItem> blend_history(std::span<const HistoryList> lists,
                                        const PopularityList &global, const PopularityList &segment,
                                        const BlendParams &params);

@@ -9,7 +9,6 @@
 #include <cstring>
 #include <vector>
 
-#include "core/error.h"
 #include "core/recs/blend.h"
 #include "pg/guard.h"
 #include "pg/recs/model_reads.h"

@@ -39,6 +39,9 @@ using commerce::recs::BlendedItem;
 static_assert(std::is_trivially_destructible_v<commerce::recs::MerchRule>);
 static_assert(std::is_trivially_destructible_v<commerce::recs::PoolItem>);
 
+// The blend's buffers, kept for the life of the backend (see BlendScratch).
+commerce::recs::BlendScratch blend_scratch;
+
 SPIPlanPtr model_by_id_plan = nullptr;
 SPIPlanPtr model_by_name_plan = nullptr;
 SPIPlanPtr history_plans[3] = {nullptr, nullptr, nullptr};  // user, session, both
@@ -369,7 +372,8 @@ Datum recommend(PG_FUNCTION_ARGS) {
   const int64 *history = array_items(history_array, &history_length);
   const int64 *purchased = array_items(purchased_array, &purchased_length);
   const char *intent = read_intent(history, history_length);
-  const reads::StoredLists lists = reads::read_lists(model.id, PointerGetDatum(history_array));
+  const reads::StoredLists lists =
+      reads::read_lists_cached(model.id, model.version, history, history_length);
   const reads::StoredPopularity global = reads::read_popularity(
       model.id, model.version, "", r.popularity_weight != 0.0f ? r.stage_one_limit : 0);
   const reads::StoredPopularity by_segment = reads::read_popularity(
@@ -397,8 +401,9 @@ Datum recommend(PG_FUNCTION_ARGS) {
     params.transition_depth = r.transition_depth;
     params.candidates = static_cast<std::size_t>(r.stage_one_limit);
     const auto list_views = reads::history_lists(lists);
-    const auto rows = commerce::recs::blend_history(list_views, reads::popularity_list(global),
-                                                    reads::popularity_list(by_segment), params);
+    const auto rows =
+        commerce::recs::blend_history(list_views, reads::popularity_list(global),
+                                      reads::popularity_list(by_segment), params, blend_scratch);
     stage_one_count = static_cast<int>(rows.size());
     stage_one = static_cast<BlendedItem *>(
         commerce::pg::palloc_or_throw(sizeof(BlendedItem) * (rows.size() + 1)));
