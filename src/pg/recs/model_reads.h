@@ -39,6 +39,13 @@ SPIPlanPtr keep_plan(SPIPlanPtr &plan, const char *sql, int nargs, Oid *types);
 // The collaborative and transition lists of the history items (a bigint[] datum).
 StoredLists read_lists(int64 model_id, Datum history);
 
+// The same from a per-backend cache keyed by (model_id, version, product), reading only the
+// products it does not hold (see model_version for why an entry never goes stale). Rows come in
+// index order, collaborative lists then transition lists by product, as read_lists returns them,
+// so that the blend adds in the same order. The arrays are valid until the next call.
+StoredLists read_lists_cached(int64 model_id, TransactionId version, const int64 *history,
+                              int history_length);
+
 // The xmin of the model's commerce.models row (InvalidTransactionId for an unknown model): with
 // the model id it names one unchanging popularity table (see read_popularity).
 TransactionId model_version(int64 model_id);
