@@ -121,9 +121,12 @@ bool category_matches(std::optional<std::string_view> category,
           (*category)[prefix->size()] == '/');
 }
 
-std::vector<Recommendation> rank_stage_two(std::span<const PoolItem> pool,
-                                           std::span<const MerchRule> rules,
-                                           const StageTwoParams &params) {
+namespace {
+
+// The pool's items (the first `candidates` that pass the category filter) that no filter rule
+// drops, with their final scores, unordered.
+std::vector<Ranked> score_pool(std::span<const PoolItem> pool, std::span<const MerchRule> rules,
+                               const StageTwoParams &params) {
   const RuleMatcher matcher(rules);
   std::vector<const MerchRule *> matched;
   std::vector<Ranked> ranked;
@@ -164,10 +167,65 @@ std::vector<Recommendation> rank_stage_two(std::span<const PoolItem> pool,
     }
     ranked.push_back(Ranked{&p, final_score, std::move(rule_ids), out_of_stock});
   }
-  std::sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
-    return a.final_score != b.final_score ? a.final_score > b.final_score
-                                          : a.item->blended.item < b.item->blended.item;
-  });
+  return ranked;
+}
+
+bool better(const Ranked &a, const Ranked &b) {
+  return a.final_score != b.final_score ? a.final_score > b.final_score
+                                        : a.item->blended.item < b.item->blended.item;
+}
+
+}  // namespace
+
+bool stage_two_settled(std::span<const PoolItem> known, std::span<const BlendedItem> unknown,
+                       std::span<const MerchRule> rules, const StageTwoParams &params) {
+  if (params.diversity < 1.0f) return false;  // MMR looks at the whole pool
+  if (unknown.empty()) return true;
+  std::vector<Ranked> ranked = score_pool(known, rules, params);
+  if (ranked.size() < params.k || params.k == 0) return false;
+  std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(params.k - 1),
+                   ranked.end(), better);
+  const double kth = ranked[params.k - 1].final_score;
+  // The most an unknown item can gain: the boost rules along the best-boosted category path
+  // (only rules on nested categories can stack), its own product boosts, and the intent boost.
+  double category_gain = 1.0;
+  std::unordered_map<std::int64_t, double> product_gain;
+  for (const MerchRule &rule : rules) {
+    if (rule.action != RuleAction::kBoost) continue;
+    if (rule.product) product_gain.try_emplace(*rule.product, 1.0).first->second *= rule.factor;
+    if (!rule.category) continue;
+    double chain = 1.0;
+    for (const MerchRule &other : rules) {
+      if (other.action == RuleAction::kBoost && other.category &&
+          category_matches(rule.category, other.category)) {
+        chain *= other.factor;
+      }
+    }
+    category_gain = std::max(category_gain, chain);
+  }
+  const double gain =
+      category_gain * std::max(1.0, 1.0 + static_cast<double>(params.session_weight));
+  // Bases are in descending order, so the first unknown item bounds all but those with their own
+  // product boosts. A negative base can rise to 0 at most (a factor of 0). The margin covers
+  // rounding: final scores multiply in another order (exp(sum(ln f))).
+  const auto bound = [&](const BlendedItem &b, double own) {
+    return b.base >= 0.0f ? static_cast<double>(b.base) * own * gain * (1.0 + 1e-9) : 0.0;
+  };
+  double best = bound(unknown.front(), 1.0);
+  if (!product_gain.empty()) {
+    for (const BlendedItem &b : unknown) {
+      const auto found = product_gain.find(b.item);
+      if (found != product_gain.end()) best = std::max(best, bound(b, found->second));
+    }
+  }
+  return best < kth;
+}
+
+std::vector<Recommendation> rank_stage_two(std::span<const PoolItem> pool,
+                                           std::span<const MerchRule> rules,
+                                           const StageTwoParams &params) {
+  std::vector<Ranked> ranked = score_pool(pool, rules, params);
+  std::sort(ranked.begin(), ranked.end(), better);
   // The diversification pool (or just the top k when diversification is off).
   const std::size_t keep =
       std::min(ranked.size(), params.diversity < 1.0f ? params.candidates : params.k);

@@ -76,4 +76,12 @@ std::vector<Recommendation> rank_stage_two(std::span<const PoolItem> pool,
                                            std::span<const MerchRule> rules,
                                            const StageTwoParams &params);
 
+// Whether ranking only `known` (a prefix of the pool, in stage-1 order) gives the same k rows as
+// the whole pool, when `unknown` are the stage-1 candidates after it (best first): no unknown
+// item can reach the k-th final score even if the boost rules it could match and the intent
+// boost all applied. Lets the caller read categories and stock for the head of the pool only.
+// Never with diversification, which ranks the whole pool.
+bool stage_two_settled(std::span<const PoolItem> known, std::span<const BlendedItem> unknown,
+                       std::span<const MerchRule> rules, const StageTwoParams &params);
+
 }  // namespace commerce::recs

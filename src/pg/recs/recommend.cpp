@@ -38,6 +38,7 @@ using commerce::recs::BlendedItem;
 // Rules and pool items live in palloc'd memory across PostgreSQL calls that may raise errors.
 static_assert(std::is_trivially_destructible_v<commerce::recs::MerchRule>);
 static_assert(std::is_trivially_destructible_v<commerce::recs::PoolItem>);
+static_assert(std::is_trivially_destructible_v<commerce::recs::StageTwoParams>);
 
 // The blend's buffers, kept for the life of the backend (see BlendScratch).
 commerce::recs::BlendScratch blend_scratch;
@@ -180,6 +181,25 @@ char *read_intent(const int64 *history, int n) {
   bool isnull = true;
   const Datum value = SPI_processed > 0 ? column(0, 1, &isnull) : static_cast<Datum>(0);
   return isnull ? nullptr : TextDatumGetCString(value);
+}
+
+// Candidates whose categories and stock stage 2 reads in its first round (at least 4 k): enough
+// for the top 10 to be settled in one round unless boosts are large.
+constexpr int kFirstRound = 64;
+
+commerce::recs::StageTwoParams stage_two_params(const RecommendRequest &r, const char *intent,
+                                                const int64 *purchased, int purchased_length) {
+  commerce::recs::StageTwoParams params;
+  params.k = static_cast<std::size_t>(r.k);
+  params.candidates = static_cast<std::size_t>(r.candidates);
+  params.out_of_stock_factor = r.out_of_stock_factor;
+  params.session_weight = r.session_weight;
+  params.diversity = r.diversity;
+  if (intent != nullptr) params.intent = std::string_view(intent);
+  if (r.category_filter != nullptr) params.category_filter = std::string_view(r.category_filter);
+  params.exclude_purchased = r.exclude_purchased;
+  params.purchased = {purchased, static_cast<std::size_t>(purchased_length)};
+  return params;
 }
 
 // Rules in force at `at`, as core rules (strings palloc'd).
@@ -381,12 +401,9 @@ Datum recommend(PG_FUNCTION_ARGS) {
 
   const Rules rules = read_rules(r.at);
 
-  // Stage 1: the blended candidates, best first; and the products whose categories stage 2
-  // needs (the candidates and pinned products), sorted.
+  // Stage 1: the blended candidates, best first.
   int stage_one_count = 0;
   BlendedItem *stage_one = nullptr;
-  int64 *wanted = nullptr;
-  int wanted_count = 0;
   commerce::pg::guarded([&] {
     std::vector<int64_t> excluded;
     if (r.exclude_purchased) excluded.assign(purchased, purchased + purchased_length);
@@ -408,81 +425,95 @@ Datum recommend(PG_FUNCTION_ARGS) {
     stage_one = static_cast<BlendedItem *>(
         commerce::pg::palloc_or_throw(sizeof(BlendedItem) * (rows.size() + 1)));
     std::copy(rows.begin(), rows.end(), stage_one);
-    wanted = static_cast<int64 *>(
-        commerce::pg::palloc_or_throw(sizeof(int64) * (rows.size() + rules.rows + 1)));
-    for (const BlendedItem &b : rows) wanted[wanted_count++] = b.item;
-    for (int i = 0; i < rules.rows; ++i) {
-      if (rules.rule[i].action == commerce::recs::RuleAction::kPin && rules.rule[i].product) {
-        wanted[wanted_count++] = *rules.rule[i].product;
-      }
-    }
-    std::sort(wanted, wanted + wanted_count);
   });
 
-  // Categories of the candidates and of pinned products, then live availability of the pool
-  // (the best `candidates` candidates that pass the category filter).
-  const Facts facets = read_facts(facets_plan,
-                                  "SELECT f.product_id, f.category FROM commerce.product_facets f"
-                                  " WHERE f.product_id = ANY ($1)",
-                                  bigint_array(wanted, wanted_count), false);
-  // The pool, with categories (pins get theirs too); trivially destructible objects in palloc'd
-  // memory, so that they outlive the guarded region.
+  // Stage 2 reads the categories and live availability of the pool (the best `candidates`
+  // candidates that pass the category filter) in rounds from the best down, and stops as soon
+  // as no unread candidate can reach the top k (stage_two_settled), or when the pool is full.
+  // Without diversification that is usually the first round; MMR needs the whole pool.
+  const commerce::recs::StageTwoParams params =
+      stage_two_params(r, intent, purchased, purchased_length);
   commerce::recs::PoolItem *pool = static_cast<commerce::recs::PoolItem *>(
       palloc0(sizeof(commerce::recs::PoolItem) * (stage_one_count + 1)));
-  int pool_count = 0;
-  commerce::pg::guarded([&] {
-    std::unordered_map<int64_t, const char *> category;
-    category.reserve(static_cast<std::size_t>(facets.rows));
-    for (int i = 0; i < facets.rows; ++i) {
-      if (facets.category[i] != nullptr) category.emplace(facets.item[i], facets.category[i]);
-    }
-    for (int i = 0; i < rules.rows; ++i) {
-      commerce::recs::MerchRule &rule = rules.rule[i];
-      if (rule.action != commerce::recs::RuleAction::kPin || !rule.product) continue;
-      const auto found = category.find(*rule.product);
-      if (found != category.end()) rule.product_category = std::string_view(found->second);
-    }
-    const std::optional<std::string_view> filter =
-        r.category_filter == nullptr ? std::nullopt
-                                     : std::optional<std::string_view>(r.category_filter);
-    for (int i = 0; i < stage_one_count && pool_count < r.candidates; ++i) {
-      commerce::recs::PoolItem &p = *new (&pool[pool_count]) commerce::recs::PoolItem{};
-      p.blended = stage_one[i];
-      const auto found = category.find(stage_one[i].item);
-      if (found != category.end()) p.category = std::string_view(found->second);
-      if (filter && !commerce::recs::category_matches(p.category, filter)) continue;
-      ++pool_count;
-    }
-    for (int i = 0; i < pool_count; ++i) wanted[i] = pool[i].blended.item;
-    std::sort(wanted, wanted + pool_count);
-  });
-  const Facts stock = read_facts(availability_plan,
-                                 "SELECT a.product_id, a.available"
-                                 "  FROM commerce.product_availability a"
-                                 " WHERE a.product_id = ANY ($1)",
-                                 bigint_array(wanted, pool_count), true);
+  int64 *wanted = static_cast<int64 *>(palloc(sizeof(int64) * (stage_one_count + rules.rows + 1)));
+  int pool_count = 0, read = 0;
+  int round = Max(kFirstRound, 4 * r.k);
+  bool settled = false;
+  for (bool first = true; !settled; first = false, round *= 4) {
+    const int end = r.diversity < 1 ? stage_one_count : Min(stage_one_count, read + round);
+    // Categories of this round's candidates (and, in the first, of the pinned products).
+    int wanted_count = 0;
+    commerce::pg::guarded([&] {
+      for (int i = read; i < end; ++i) wanted[wanted_count++] = stage_one[i].item;
+      for (int i = 0; first && i < rules.rows; ++i) {
+        if (rules.rule[i].action == commerce::recs::RuleAction::kPin && rules.rule[i].product) {
+          wanted[wanted_count++] = *rules.rule[i].product;
+        }
+      }
+      std::sort(wanted, wanted + wanted_count);
+    });
+    const Facts facets = read_facts(facets_plan,
+                                    "SELECT f.product_id, f.category FROM commerce.product_facets f"
+                                    " WHERE f.product_id = ANY ($1)",
+                                    bigint_array(wanted, wanted_count), false);
+    const int pool_before = pool_count;
+    commerce::pg::guarded([&] {
+      std::unordered_map<int64_t, const char *> category;
+      category.reserve(static_cast<std::size_t>(facets.rows));
+      for (int i = 0; i < facets.rows; ++i) {
+        if (facets.category[i] != nullptr) category.emplace(facets.item[i], facets.category[i]);
+      }
+      for (int i = 0; first && i < rules.rows; ++i) {
+        commerce::recs::MerchRule &rule = rules.rule[i];
+        if (rule.action != commerce::recs::RuleAction::kPin || !rule.product) continue;
+        const auto found = category.find(*rule.product);
+        if (found != category.end()) rule.product_category = std::string_view(found->second);
+      }
+      for (; read < end && pool_count < r.candidates; ++read) {
+        commerce::recs::PoolItem &p = *new (&pool[pool_count]) commerce::recs::PoolItem{};
+        p.blended = stage_one[read];
+        const auto found = category.find(stage_one[read].item);
+        if (found != category.end()) p.category = std::string_view(found->second);
+        if (params.category_filter &&
+            !commerce::recs::category_matches(p.category, params.category_filter)) {
+          continue;
+        }
+        ++pool_count;
+      }
+      for (int i = pool_before; i < pool_count; ++i) wanted[i - pool_before] = pool[i].blended.item;
+      std::sort(wanted, wanted + (pool_count - pool_before));
+    });
+    // Live availability of this round's pool items.
+    const Facts stock = read_facts(availability_plan,
+                                   "SELECT a.product_id, a.available"
+                                   "  FROM commerce.product_availability a"
+                                   " WHERE a.product_id = ANY ($1)",
+                                   bigint_array(wanted, pool_count - pool_before), true);
+    commerce::pg::guarded([&] {
+      std::unordered_map<int64_t, int64_t> available;
+      for (int i = 0; i < stock.rows; ++i) {
+        if (stock.has_available[i]) available.emplace(stock.item[i], stock.available[i]);
+      }
+      for (int i = pool_before; i < pool_count; ++i) {
+        const auto found = available.find(pool[i].blended.item);
+        if (found != available.end()) pool[i].available = found->second;
+      }
+      settled = read == stage_one_count || pool_count == r.candidates ||
+                commerce::recs::stage_two_settled(
+                    {pool, static_cast<std::size_t>(pool_count)},
+                    {stage_one + read, static_cast<std::size_t>(stage_one_count - read)},
+                    {rules.rule, static_cast<std::size_t>(rules.rows)}, params);
+    });
+  }
+  // What the call considered (the bench reads this line for a sample of calls).
+  elog(DEBUG1,
+       "recommend: %d candidates from stage 1, categories and stock read for %d, %d of them in the "
+       "pool",
+       stage_one_count, read, pool_count);
 
   // Stage 2 in C++.
   Rows out{};
   commerce::pg::guarded([&] {
-    std::unordered_map<int64_t, int64_t> available;
-    for (int i = 0; i < stock.rows; ++i) {
-      if (stock.has_available[i]) available.emplace(stock.item[i], stock.available[i]);
-    }
-    for (int i = 0; i < pool_count; ++i) {
-      const auto found = available.find(pool[i].blended.item);
-      if (found != available.end()) pool[i].available = found->second;
-    }
-    commerce::recs::StageTwoParams params;
-    params.k = static_cast<std::size_t>(r.k);
-    params.candidates = static_cast<std::size_t>(r.candidates);
-    params.out_of_stock_factor = r.out_of_stock_factor;
-    params.session_weight = r.session_weight;
-    params.diversity = r.diversity;
-    if (intent != nullptr) params.intent = std::string_view(intent);
-    if (r.category_filter != nullptr) params.category_filter = std::string_view(r.category_filter);
-    params.exclude_purchased = r.exclude_purchased;
-    params.purchased = {purchased, static_cast<std::size_t>(purchased_length)};
     const auto ranked =
         commerce::recs::rank_stage_two({pool, static_cast<std::size_t>(pool_count)},
                                        {rules.rule, static_cast<std::size_t>(rules.rows)}, params);

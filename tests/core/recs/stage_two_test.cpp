@@ -164,5 +164,38 @@ TEST(StageTwo, PinsPlaceProductsAndObeyExclusions) {
   EXPECT_EQ(ids(rows), (std::vector<std::int64_t>{70, 50, 3}));  // 70 pinned after 20 (id order)
 }
 
+// Known: items 1-3 (k = 2, so the 2nd best final is 0.8). The next unknown item has base 0.5:
+// settled without boosts, and with the intent boost 1.2 (0.6 < 0.8); a boost of 2 on category a
+// could lift it to 1.2, so not; nested boosts on a and a/b stack (0.5 x 1.2 x 1.5 x 1.2 = 1.08),
+// while sibling categories do not; a product boost counts for that product only.
+TEST(StageTwo, SettledWhenNoUnknownItemCanReachTheTopK) {
+  const std::vector<PoolItem> known = {item(1, 0.9f, "x"), item(2, 0.8f, "x"), item(3, 0.7f, "x")};
+  std::vector<BlendedItem> unknown(2);
+  unknown[0].item = 4;
+  unknown[0].base = 0.5f;
+  unknown[1].item = 5;
+  unknown[1].base = 0.3f;
+  StageTwoParams params;
+  params.k = 2;
+  params.session_weight = 0.2f;
+  EXPECT_TRUE(stage_two_settled(known, unknown, {}, params));
+  EXPECT_TRUE(stage_two_settled(known, {}, {}, params));
+  const std::vector<MerchRule> big = {rule(1, RuleAction::kBoost, std::nullopt, "a", 2.0f)};
+  EXPECT_FALSE(stage_two_settled(known, unknown, big, params));
+  const std::vector<MerchRule> nested = {rule(1, RuleAction::kBoost, std::nullopt, "a", 1.2f),
+                                         rule(2, RuleAction::kBoost, std::nullopt, "a/b", 1.5f)};
+  EXPECT_FALSE(stage_two_settled(known, unknown, nested, params));
+  const std::vector<MerchRule> siblings = {rule(1, RuleAction::kBoost, std::nullopt, "a", 1.2f),
+                                           rule(2, RuleAction::kBoost, std::nullopt, "b", 1.2f)};
+  EXPECT_TRUE(stage_two_settled(known, unknown, siblings, params));  // 0.5 x 1.2 x 1.2 = 0.72
+  const std::vector<MerchRule> product = {rule(1, RuleAction::kBoost, 5, std::nullopt, 3.0f)};
+  EXPECT_FALSE(stage_two_settled(known, unknown, product, params));  // 0.3 x 3 x 1.2 = 1.08
+  params.k = 4;                                                      // fewer known than k
+  EXPECT_FALSE(stage_two_settled(known, unknown, {}, params));
+  params.k = 2;
+  params.diversity = 0.5f;  // MMR ranks the whole pool
+  EXPECT_FALSE(stage_two_settled(known, unknown, {}, params));
+}
+
 }  // namespace
 }  // namespace commerce::recs
