@@ -115,6 +115,23 @@ ListKey list_key(int64 model_id, TransactionId version, int64 product) {
   return key;
 }
 
+// The lists of `products` through SPI (read_lists).
+StoredLists read_missing_lists(int64 model_id, const int64 *products, int count) {
+  Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * count));
+  for (int i = 0; i < count; ++i) values[i] = Int64GetDatum(products[i]);
+  ArrayType *array = construct_array(values, count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+  return read_lists(model_id, PointerGetDatum(array));
+}
+
+// What the cache spends on these lists.
+Size lists_bytes(const StoredLists &lists) {
+  Size bytes = 0;
+  for (int r = 0; r < lists.rows; ++r) {
+    bytes += (sizeof(int64) + sizeof(float4)) * lists.count[r] + sizeof(ListEntry);
+  }
+  return bytes;
+}
+
 int compare_int64(const void *a, const void *b) {
   const int64 x = *static_cast<const int64 *>(a), y = *static_cast<const int64 *>(b);
   return x < y ? -1 : x > y ? 1 : 0;
@@ -237,16 +254,18 @@ StoredLists read_lists_cached(int64 model_id, TransactionId version, const int64
     }
   }
   if (missing_count > 0) {
-    Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * missing_count));
-    for (int i = 0; i < missing_count; ++i) values[i] = Int64GetDatum(missing[i]);
-    ArrayType *array =
-        construct_array(values, missing_count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-    const StoredLists fresh = read_lists(model_id, PointerGetDatum(array));
-    Size needed = 0;
-    for (int r = 0; r < fresh.rows; ++r) {
-      needed += (sizeof(int64) + sizeof(float4)) * fresh.count[r] + sizeof(ListEntry);
+    StoredLists fresh = read_missing_lists(model_id, missing, missing_count);
+    Size needed = lists_bytes(fresh);
+    if (list_cache_bytes + needed > kListCacheBytes) {
+      // Emptying the cache drops the entries found above too: read every product again.
+      reset_list_cache();
+      if (missing_count < n) {
+        memcpy(missing, products, sizeof(int64) * n);
+        missing_count = n;
+        fresh = read_missing_lists(model_id, missing, missing_count);
+        needed = lists_bytes(fresh);
+      }
     }
-    if (list_cache_bytes + needed > kListCacheBytes) reset_list_cache();
     list_cache_bytes += needed;
     // An entry for every product read, also for those without lists.
     for (int i = 0; i < missing_count; ++i) {

@@ -1,10 +1,12 @@
 // commerce.recommend(user_id, k, context, session_id, model): the whole serving path in one C
-// call. A fixed set of statements runs through SPI with plans prepared once per backend (model,
-// history, session intent, neighbour lists, rules, facets and live availability of the pool);
-// popularity comes from the per-backend cache of model_reads. The blend (core/recs/blend) and
-// stage 2 (core/recs/stage_two: rules, stock, intent, MMR, pins) run in guarded C++ regions
-// between the reads, and the reasons are built as jsonb for the k returned rows only. Replaces a
-// PL/pgSQL function whose statements (custom plans, 500-row sorts and joins) cost ~1.2 ms a call.
+// call. A fixed set of statements runs through SPI with generic plans prepared once per backend
+// (model, history, session intent, rules, categories and live availability of the pool); the
+// history's neighbour lists and the popularity lists come from per-backend caches (model_reads).
+// The blend (core/recs/blend) and stage 2 (core/recs/stage_two: rules, stock, intent, MMR, pins)
+// run in guarded C++ regions between the reads; categories and stock are read in rounds, best
+// candidate first, until the top k is settled; the reasons are built as jsonb for the returned
+// rows only. Replaces a PL/pgSQL function whose statements (custom plans, 500-row sorts and
+// joins) cost ~1.2 ms of CPU a call.
 #include <algorithm>
 #include <cstdint>
 #include <new>
