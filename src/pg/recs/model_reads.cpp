@@ -67,9 +67,9 @@ uint64 popularity_clock = 0;
 // creates its commerce.models row and deleted only by retire_model, which updates that row; so,
 // as for popularity, (model_id, xmin of the row) names lists that never change. Reading a
 // history's lists through the executor (index probes, detoasting, decompression) was a fifth of
-// a call. The cache holds at most kListCacheBytes of lists per backend (all of a 12,000-item
-// catalogue's 200 collaborative and 200 transition neighbours per item, 58 MB, fit) and is
-// emptied when full, so a larger catalogue is served from its hot part.
+// a call. The cache holds at most kListCacheBytes of lists per backend (Beauty's 12,092 items,
+// with 200 collaborative neighbours and a few transitions each, take about 31 MB) and is emptied
+// when full, so a larger catalogue is served from its hot part.
 constexpr Size kListCacheBytes = 64 * 1024 * 1024;
 
 struct ListKey {
