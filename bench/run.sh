@@ -99,11 +99,11 @@ if [ "$what" = recs-sql ]; then
   data=$data_root/amazon-5core-seq
   if [ -d "$data" ]; then
     dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-recs
-    bench_server "$dir" 55472
-    as_postgres "$PG_BIN/psql" -h "$dir" -p 55472 -U postgres -d postgres -qc "CREATE EXTENSION pg_commerce"
+    bench_server "$dir" "${PGC_BENCH_PORT:-55472}"
+    as_postgres "$PG_BIN/psql" -h "$dir" -p "${PGC_BENCH_PORT:-55472}" -U postgres -d postgres -qc "CREATE EXTENSION pg_commerce"
     for f in Beauty.txt Sports_and_Outdoors.txt; do
       log "Recommender end to end in PostgreSQL: $f (load as events, train, recommend for every user)"
-      as_postgres "$PGC_BUILD/bench/bench_recs_sql" "host=$dir port=55472 dbname=postgres user=postgres" "$data/$f"
+      as_postgres "$PGC_BUILD/bench/bench_recs_sql" "host=$dir port=${PGC_BENCH_PORT:-55472} dbname=postgres user=postgres" "$data/$f"
     done
   else
     echo "recs-sql: $data is absent, skipped"

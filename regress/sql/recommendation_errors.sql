@@ -13,6 +13,9 @@ SELECT * FROM try($$SELECT * FROM commerce.bought_together(1, 0)$$);
 SELECT * FROM try($$SELECT * FROM commerce.recommend(1, 5, '[1]')$$);
 SELECT * FROM try($$SELECT * FROM commerce.recommend(1, 5, '{"devise": "mobile"}')$$);
 SELECT * FROM try($$SELECT * FROM commerce.recommend(1, 5, '{"diversity": 2}')$$);
+SELECT * FROM try($$SELECT * FROM commerce.recommend(1, 5, '{"diversity": "high"}')$$);
+SELECT * FROM try($$SELECT * FROM commerce.recommend(1, 5, '{"at": "infinity"}')$$);
+SELECT * FROM try($$SELECT * FROM commerce.recommend(1, 5, '{"category": "x", "candidates": 200000000}')$$);
 -- Training problems.
 SELECT * FROM try($$SELECT commerce.train_recommender('', 'ease')$$);
 SELECT * FROM try($$SELECT commerce.train_recommender('m', 'svd')$$);

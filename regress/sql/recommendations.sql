@@ -52,6 +52,8 @@ SELECT product_id, reasons->>'segment' AS segment FROM commerce.recommend(424242
 -- An anonymous session is served from its own events.
 SELECT product_id, reasons->>'because' AS because FROM commerce.recommend(session_id => 'anon-1', k => 1,
   context => '{"at": "2026-02-01 10:00"}');
+-- A user and a session together: the history is both (user 5 ran 5 -> 6; the session saw 1).
+SELECT product_id, reasons->>'because' AS because FROM commerce.recommend(5, 2, '{"at": "2026-02-01 10:00"}', 'anon-1');
 
 -- Out-of-stock demotion reads commerce.product_availability.
 INSERT INTO commerce.availability_feed (product_id, available) VALUES (3, 0), (4, 12);
@@ -66,6 +68,10 @@ INSERT INTO commerce.recommendation_rules (action, product_id) VALUES ('filter',
 SELECT product_id FROM commerce.recommend(7, 3, '{"at": "2026-02-01 10:00"}');
 INSERT INTO commerce.recommendation_rules (action, product_id, position) VALUES ('pin', 4, 1);
 SELECT product_id, reasons ? 'pinned' AS pinned FROM commerce.recommend(7, 3, '{"at": "2026-02-01 10:00"}');
+-- Every reason at once: the pin, a boosted product, collaborative and transition sources with the
+-- history items behind them, and the rank before diversification.
+SELECT product_id, round(score::numeric, 3) AS score, reasons
+  FROM commerce.recommend(7, 3, '{"at": "2026-02-01 10:00", "diversity": 0.5}');
 -- A category filter from the context applies to pinned products too.
 SELECT product_id FROM commerce.recommend(7, 3, '{"category": "beauty", "at": "2026-02-01 10:00"}');
 DELETE FROM commerce.recommendation_rules;
@@ -86,12 +92,14 @@ SELECT count(*) FROM commerce.recommend(3, 2, jsonb_build_object('model_id', :mo
 SELECT commerce.activate_model(:model_id);
 SELECT version, status FROM commerce.models ORDER BY version;
 SELECT count(*) FROM commerce.recommend(999, 3, jsonb_build_object('model_id', :cooc_id, 'at', '2026-02-01'));
+SELECT count(*) FROM commerce.recommend(3, 3, jsonb_build_object('model_id', :cooc_id, 'at', '2026-02-01'));
 SELECT commerce.retire_model(:cooc_id);
 SELECT count(*) FROM commerce.model_neighbors WHERE model_id = :cooc_id;
 -- Activated again, a retired version serves nothing (its lists and popularity are gone), also in
--- this backend, which cached its popularity lists above.
+-- this backend, which cached its neighbour and popularity lists above.
 SELECT commerce.activate_model(:cooc_id);
 SELECT count(*) FROM commerce.recommend(999, 3, '{"at": "2026-02-01"}');
+SELECT count(*) FROM commerce.recommend(3, 3, '{"at": "2026-02-01"}');
 SELECT commerce.activate_model(:model_id);
 
 -- Feature layer: a first refresh sees everything, a second nothing, a third only the new event.
