@@ -123,6 +123,17 @@ void forget_other_segments(Relation index, const MetaData &meta) {
   }
 }
 
+// The typo index of an index's segments, for one segment list (database, relfilenode).
+struct CachedTypos {
+  std::vector<std::uint32_t> ids;
+  std::shared_ptr<const core::TypoIndex> typos;
+};
+
+std::map<std::pair<Oid, Oid>, CachedTypos> &typo_cache() {
+  static std::map<std::pair<Oid, Oid>, CachedTypos> cache;
+  return cache;
+}
+
 void mark_all_deleted(Relation index, const std::vector<BlockNumber> &blocks) {
   for (std::size_t i = 0; i < blocks.size(); i += 4) {
     const int n = static_cast<int>(std::min<std::size_t>(4, blocks.size() - i));
@@ -221,11 +232,16 @@ struct IndexSnapshot::Impl {
   core::VectorSink pending_bytes;
   std::unique_ptr<core::VectorSource> pending_source;
   std::unique_ptr<core::SegmentView> pending;
+  Oid database, relation;
+  mutable std::shared_ptr<const core::TypoIndex> segment_typos;
+  mutable std::unique_ptr<core::TypoIndex> pending_typos;
 };
 
 IndexSnapshot::IndexSnapshot(Relation index, bool with_pending,
                              const std::vector<core::AnalysedDocument> *extra)
     : impl_(std::make_unique<Impl>()) {
+  impl_->database = index->rd_node.dbNode;
+  impl_->relation = index->rd_node.relNode;
   call_pg([&] { read_meta(index, &meta_); });
   if (meta_.segment_count > kMaxSegments) corrupted("segment count");
   forget_other_segments(index, meta_);
@@ -285,6 +301,32 @@ std::vector<core::SegmentView> IndexSnapshot::views(std::uint32_t from, std::uin
 
 const core::SegmentView *IndexSnapshot::pending() const {
   return impl_->pending.get();
+}
+
+std::vector<const core::TypoIndex *> IndexSnapshot::typo_parts() const {
+  std::vector<const core::TypoIndex *> parts;
+  if (!impl_->segment_typos) {
+    std::vector<std::uint32_t> ids;
+    for (std::uint32_t i = 0; i < meta_.segment_count; ++i) ids.push_back(meta_.segments[i].id);
+    CachedTypos &cached = typo_cache()[{impl_->database, impl_->relation}];
+    if (!cached.typos || cached.ids != ids) {
+      cached.typos = nullptr;  // free the old one first
+      const core::Corpus segments(impl_->views);
+      cached.typos = std::make_shared<core::TypoIndex>(core::CorpusVocabulary(segments), true);
+      cached.ids = ids;
+    }
+    impl_->segment_typos = cached.typos;
+  }
+  parts.push_back(impl_->segment_typos.get());
+  if (impl_->pending) {
+    if (!impl_->pending_typos) {
+      const core::Corpus pending({*impl_->pending});
+      impl_->pending_typos =
+          std::make_unique<core::TypoIndex>(core::CorpusVocabulary(pending), false);
+    }
+    parts.push_back(impl_->pending_typos.get());
+  }
+  return parts;
 }
 
 std::vector<BlockNumber> IndexSnapshot::segment_blocks(std::uint32_t i) const {

@@ -14,6 +14,7 @@
 #include "core/cancel.h"
 #include "core/text/bm25/corpus.h"
 #include "core/text/bm25/document.h"
+#include "core/text/bm25/expansion.h"
 #include "core/text/bm25/segment.h"
 #include "pg/am/bm25_page.h"
 
@@ -56,6 +57,9 @@ class IndexSnapshot {
   const core::SegmentView *pending() const;
   // The pending list's pages, in chain order.
   const std::vector<BlockNumber> &pending_blocks() const { return pending_blocks_; }
+  // The vocabulary for typo expansion: the segments' (built once per backend and segment list)
+  // and the pending documents'.
+  std::vector<const core::TypoIndex *> typo_parts() const;
   // Every page of segment i (directory and data).
   std::vector<BlockNumber> segment_blocks(std::uint32_t i) const;
 
