@@ -258,7 +258,8 @@ void append_pending(Relation index, MetaData *meta, const char *record, std::siz
   UnlockReleaseBuffer(meta_buffer);
 }
 
-BlockNumber recycle_pages(Relation index, BufferAccessStrategy strategy, BlockNumber *deleted) {
+BlockNumber recycle_pages(Relation index, BufferAccessStrategy strategy, const bool *referenced,
+                          BlockNumber count, BlockNumber *deleted) {
   const BlockNumber blocks = RelationGetNumberOfBlocks(index);
   BlockNumber free_pages = 0;
   *deleted = 0;
@@ -268,7 +269,15 @@ BlockNumber recycle_pages(Relation index, BufferAccessStrategy strategy, BlockNu
     LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
     Page page = BufferGetPage(buffer);
     bool is_free = PageIsNew(page) || opaque_of(page)->kind == kFreePage;
-    if (!is_free && (opaque_of(page)->flags & kDeletedFlag) != 0) {
+    const bool in_use = block < count && referenced[block];
+    if (!is_free && !in_use && (opaque_of(page)->flags & kDeletedFlag) == 0) {
+      GenericXLogState *state = GenericXLogStart(index);
+      PageOpaque *o = opaque_of(GenericXLogRegisterBuffer(state, buffer, 0));
+      o->flags |= kDeletedFlag;
+      o->deleted_xid = U64FromFullTransactionId(ReadNextFullTransactionId());
+      GenericXLogFinish(state);
+      *deleted += 1;
+    } else if (!is_free && (opaque_of(page)->flags & kDeletedFlag) != 0) {
       const FullTransactionId xid = FullTransactionIdFromU64(opaque_of(page)->deleted_xid);
       if (GlobalVisCheckRemovableFullXid(nullptr, xid)) {
         GenericXLogState *state = GenericXLogStart(index);

@@ -141,8 +141,12 @@ void append_pending(Relation index, MetaData *meta, const char *record, std::siz
 // Largest pending record; longer documents go straight into a segment.
 std::size_t max_pending_record();
 
-// VACUUM's recycling pass: pages deleted long enough ago become free pages and are given to the
-// free space map; returns the number of free pages.
-BlockNumber recycle_pages(Relation index, BufferAccessStrategy strategy, BlockNumber *deleted);
+// VACUUM's recycling pass, under the writers' lock: pages deleted long enough ago become free
+// pages and are given to the free space map; pages that no segment or pending list references
+// and that are not marked (left by a merge that failed midway) are marked deleted, to be freed
+// by a later VACUUM. referenced[b] says whether block b (< count) is in use. Returns the number
+// of free pages; *deleted counts the pages still waiting.
+BlockNumber recycle_pages(Relation index, BufferAccessStrategy strategy, const bool *referenced,
+                          BlockNumber count, BlockNumber *deleted);
 
 }  // namespace commerce::pg::bm25
