@@ -110,7 +110,8 @@ TypoIndex::TypoIndex(const Vocabulary &vocabulary, bool with_deletions)
   std::unordered_map<std::string, std::uint32_t> ids;
   vocabulary.for_each([&](std::string_view term, std::uint64_t df) {
     if (has_digit(term)) return;  // never a typo variant
-    auto [it, inserted] = ids.try_emplace(std::string(term), static_cast<std::uint32_t>(terms_.size()));
+    auto [it, inserted] =
+        ids.try_emplace(std::string(term), static_cast<std::uint32_t>(terms_.size()));
     if (!inserted) {
       df_[it->second] += df;
       return;
@@ -137,9 +138,10 @@ TypoIndex::TypoIndex(const Vocabulary &vocabulary, bool with_deletions)
   }
 }
 
-void TypoIndex::consider(std::uint32_t id, std::string_view term, const std::u32string &word,
-                         const std::u32string &typed, int max_edits,
-                         std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const {
+void TypoIndex::consider(
+    std::uint32_t id, std::string_view term, const std::u32string &word,
+    const std::u32string &typed, int max_edits,
+    std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const {
   const std::string &candidate = terms_[id];
   if (candidate == term) return;
   const int d = std::min(bounded_edit_distance(word, points_[id], max_edits),
@@ -149,8 +151,8 @@ void TypoIndex::consider(std::uint32_t id, std::string_view term, const std::u32
   it->second.second += df_[id];
 }
 
-void TypoIndex::find(std::string_view term, const std::u32string &word,
-                     const std::u32string &typed, int max_edits,
+void TypoIndex::find(std::string_view term, const std::u32string &word, const std::u32string &typed,
+                     int max_edits,
                      std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const {
   if (with_deletions_ && max_edits == 1) {
     // A term one edit from a word shares a one-deletion variant (or itself) with it.
@@ -171,7 +173,8 @@ void TypoIndex::find(std::string_view term, const std::u32string &word,
   }
   const std::size_t shortest = std::min(word.size(), typed.size());
   const std::size_t longest = std::max(word.size(), typed.size());
-  const std::size_t from = shortest > static_cast<std::size_t>(max_edits) ? shortest - max_edits : 0;
+  const std::size_t from =
+      shortest > static_cast<std::size_t>(max_edits) ? shortest - max_edits : 0;
   for (std::size_t n = from; n <= longest + max_edits && n < by_length_.size(); ++n)
     for (std::uint32_t id : by_length_[n]) consider(id, term, word, typed, max_edits, near);
 }
