@@ -33,7 +33,13 @@ namespace {
 struct CachedSegment {
   std::vector<BlockNumber> data, directory;
   std::shared_ptr<const core::Dictionary> dictionary;
+  // Built by the first search with typos; a segment of many terms gets the deletion index.
+  mutable std::shared_ptr<const core::TypoIndex> typos;
 };
+
+// Below this many terms a typo lookup scans the segment's vocabulary instead of building the
+// deletion index (freshly flushed segments are small, and replaced often).
+constexpr std::size_t kTypoIndexFrom = 4096;
 
 class PageSource final : public core::ByteSource {
  public:
@@ -102,7 +108,8 @@ std::shared_ptr<const CachedSegment> cached_segment(Relation index, const Segmen
   const CacheKey key{index->rd_node.dbNode, index->rd_node.relNode, ref.id};
   if (auto it = cache.find(key); it != cache.end()) return it->second;
   std::size_t bytes = 0;
-  for (const auto &[k, v] : cache) bytes += v->dictionary->memory_bytes();
+  for (const auto &[k, v] : cache)
+    bytes += v->dictionary->memory_bytes() + (v->typos ? v->typos->memory_bytes() : 0);
   if (bytes > kCacheLimitBytes) cache.clear();
   auto segment = load_segment(index, ref);
   cache.emplace(key, segment);
@@ -121,17 +128,6 @@ void forget_other_segments(Relation index, const MetaData &meta) {
       ++it;
     }
   }
-}
-
-// The typo index of an index's segments, for one segment list (database, relfilenode).
-struct CachedTypos {
-  std::vector<std::uint32_t> ids;
-  std::shared_ptr<const core::TypoIndex> typos;
-};
-
-std::map<std::pair<Oid, Oid>, CachedTypos> &typo_cache() {
-  static std::map<std::pair<Oid, Oid>, CachedTypos> cache;
-  return cache;
 }
 
 void mark_all_deleted(Relation index, const std::vector<BlockNumber> &blocks) {
@@ -232,16 +228,12 @@ struct IndexSnapshot::Impl {
   core::VectorSink pending_bytes;
   std::unique_ptr<core::VectorSource> pending_source;
   std::unique_ptr<core::SegmentView> pending;
-  Oid database, relation;
-  mutable std::shared_ptr<const core::TypoIndex> segment_typos;
   mutable std::unique_ptr<core::TypoIndex> pending_typos;
 };
 
 IndexSnapshot::IndexSnapshot(Relation index, bool with_pending,
                              const std::vector<core::AnalysedDocument> *extra)
     : impl_(std::make_unique<Impl>()) {
-  impl_->database = index->rd_node.dbNode;
-  impl_->relation = index->rd_node.relNode;
   call_pg([&] { read_meta(index, &meta_); });
   if (meta_.segment_count > kMaxSegments) corrupted("segment count");
   forget_other_segments(index, meta_);
@@ -305,19 +297,15 @@ const core::SegmentView *IndexSnapshot::pending() const {
 
 std::vector<const core::TypoIndex *> IndexSnapshot::typo_parts() const {
   std::vector<const core::TypoIndex *> parts;
-  if (!impl_->segment_typos) {
-    std::vector<std::uint32_t> ids;
-    for (std::uint32_t i = 0; i < meta_.segment_count; ++i) ids.push_back(meta_.segments[i].id);
-    CachedTypos &cached = typo_cache()[{impl_->database, impl_->relation}];
-    if (!cached.typos || cached.ids != ids) {
-      cached.typos = nullptr;  // free the old one first
-      const core::Corpus segments(impl_->views);
-      cached.typos = std::make_shared<core::TypoIndex>(core::CorpusVocabulary(segments), true);
-      cached.ids = ids;
+  for (std::size_t i = 0; i < impl_->segments.size(); ++i) {
+    const CachedSegment &segment = *impl_->segments[i];
+    if (!segment.typos) {
+      const core::Corpus one({impl_->views[i]});
+      segment.typos = std::make_shared<core::TypoIndex>(
+          core::CorpusVocabulary(one), segment.dictionary->size() >= kTypoIndexFrom);
     }
-    impl_->segment_typos = cached.typos;
+    parts.push_back(segment.typos.get());
   }
-  parts.push_back(impl_->segment_typos.get());
   if (impl_->pending) {
     if (!impl_->pending_typos) {
       const core::Corpus pending({*impl_->pending});

@@ -57,8 +57,8 @@ class IndexSnapshot {
   const core::SegmentView *pending() const;
   // The pending list's pages, in chain order.
   const std::vector<BlockNumber> &pending_blocks() const { return pending_blocks_; }
-  // The vocabulary for typo expansion: the segments' (built once per backend and segment list)
-  // and the pending documents'.
+  // The vocabulary for typo expansion: each segment's (built once per backend and segment) and
+  // the pending documents'.
   std::vector<const core::TypoIndex *> typo_parts() const;
   // Every page of segment i (directory and data).
   std::vector<BlockNumber> segment_blocks(std::uint32_t i) const;
