@@ -52,7 +52,8 @@ std::uint64_t remove_dead(Relation index, IndexBulkDeleteCallback callback, void
     const std::vector<std::int64_t> keys = core::segment_keys(*snapshot.pending());
     if (std::any_of(keys.begin(), keys.end(), dead)) {
       const std::uint32_t n = snapshot.meta().segment_count;
-      removed += replace_segments(index, snapshot, n, n, true, dead, cancel);
+      const std::uint32_t from = n < kMaxSegments ? n : n - 1;  // a full list: merge the last
+      removed += replace_segments(index, snapshot, from, n, true, dead, cancel);
     }
   }
   return removed;
