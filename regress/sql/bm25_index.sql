@@ -160,6 +160,21 @@ REINDEX INDEX bm25_items_idx;
 SELECT documents, round(average_length::numeric, 6) AS average_length, terms, segments
 FROM bm25_index_stats('bm25_items_idx');
 
+-- A build that outgrows maintenance_work_mem writes several segments (merged into one when they
+-- reach 24); statistics and answers are those of the one-segment index.
+SET maintenance_work_mem = '1MB';
+CREATE INDEX bm25_items_small ON bm25_items USING commerce_bm25 (name, description)
+  WITH (weights = '3,1');
+RESET maintenance_work_mem;
+SELECT segments > 1 AS several, documents, round(average_length::numeric, 6) AS average_length, terms
+FROM bm25_index_stats('bm25_items_small');
+SELECT q, (SELECT string_agg(ctid::text || ':' || round(score::numeric, 9), ',')
+           FROM bm25_search('bm25_items_small', q, 20)) =
+          (SELECT string_agg(ctid::text || ':' || round(score::numeric, 9), ',')
+           FROM bm25_search('bm25_items_idx', q, 20)) AS same_answers
+FROM unnest(ARRAY['electric kettle', 'vintage brass lamp', '+wooden -table chair']) q;
+DROP INDEX bm25_items_small;
+
 -- An empty table, a table of NULLs, and a very long document.
 CREATE TABLE bm25_empty (id int, t text);
 CREATE INDEX bm25_empty_idx ON bm25_empty USING commerce_bm25 (t);
