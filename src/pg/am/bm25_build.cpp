@@ -66,9 +66,10 @@ void write_out(BuildState &state) {
   if (work.meta.segment_count >= kMaxSegments / 2) {
     CancelCheck cancel = interrupt_check(256);
     const IndexSnapshot snapshot(state.index, false);
+    // No scan can read an index being built: the merged segments' pages are reused at once.
     replace_segments(
         state.index, snapshot, 0, snapshot.meta().segment_count, false,
-        [](std::int64_t) { return false; }, cancel);
+        [](std::int64_t) { return false; }, cancel, true);
     call_pg([&] { read_meta(state.index, &work.meta); });
   }
 }
