@@ -1,7 +1,8 @@
 // CREATE INDEX ... USING commerce_bm25: the heap is read in TID order, each row's columns are
 // analysed (src/core/text/analyzer.h) into an in-memory inverted index, and whenever that index
-// outgrows maintenance_work_mem it is written out as one segment and a new one is started. Rows
-// whose indexed columns are all NULL are not indexed.
+// outgrows maintenance_work_mem it is written to a temporary file as a run and a new one is
+// started; at the end the runs are merged (streaming, term by term) into the index's one segment.
+// Rows whose indexed columns are all NULL are not indexed.
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,10 +11,12 @@
 #include "core/text/analyzer.h"
 #include "core/text/bm25/document.h"
 #include "core/text/bm25/inverted_index.h"
+#include "core/text/bm25/segment_merge.h"
 #include "pg/am/bm25_am.h"
 #include "pg/am/bm25_page.h"
 #include "pg/am/bm25_row.h"
 #include "pg/am/bm25_storage.h"
+#include "pg/am/bm25_tempfile.h"
 #include "pg/guard.h"
 
 extern "C" {
@@ -30,13 +33,23 @@ namespace commerce::pg::bm25 {
 
 namespace {
 
+// A segment written to the build's temporary file because memory ran out.
+struct Run {
+  std::unique_ptr<TempFileSegment> bytes;
+  core::SegmentHeader header;
+  std::shared_ptr<const core::Dictionary> dictionary;
+};
+
 // The C++ side of a build: owned through BuildState, freed at the end or, on ERROR, by the
-// memory-context reset callback.
+// memory-context reset callback (the temporary file is then closed by the transaction's cleanup).
 struct BuildWork {
   MetaData meta;
   std::unique_ptr<core::InvertedIndex> documents;
   std::vector<std::int64_t> keys;
   std::size_t bytes = 0;  // rough memory of `documents`' postings
+  std::unique_ptr<TempFile> file;
+  std::vector<Run> runs;
+  MemoryContext context;  // the build's (tuples are analysed in a shorter-lived one)
 };
 
 struct BuildState {
@@ -54,24 +67,40 @@ void free_work(void *arg) {
   state->work = nullptr;
 }
 
-// Writes the in-memory documents as a segment; past half the segment list's room, merges all
-// segments into one so the list never fills up.
-void write_out(BuildState &state) {
-  BuildWork &work = *state.work;
+// Memory is full: the in-memory documents become a run in the temporary file.
+void spill(BuildWork &work) {
   if (work.keys.empty()) return;
-  append_segment(state.index, work.meta, *work.documents, work.keys);
+  if (!work.file) work.file = std::make_unique<TempFile>(work.context);
+  Run run;
+  run.bytes = std::make_unique<TempFileSegment>(*work.file);
+  run.header = core::write_segment(*work.documents, work.keys, *run.bytes);
+  run.dictionary = std::make_shared<core::Dictionary>(*run.bytes, run.header);
+  work.runs.push_back(std::move(run));
   work.documents = std::make_unique<core::InvertedIndex>(core::kSegmentBlockSize);
   work.keys.clear();
   work.bytes = 0;
-  if (work.meta.segment_count >= kMaxSegments / 2) {
-    CancelCheck cancel = interrupt_check(256);
-    const IndexSnapshot snapshot(state.index, false);
-    // No scan can read an index being built: the merged segments' pages are reused at once.
-    replace_segments(
-        state.index, snapshot, 0, snapshot.meta().segment_count, false,
-        [](std::int64_t) { return false; }, cancel, true);
-    call_pg([&] { read_meta(state.index, &work.meta); });
+}
+
+// The end: the index gets one segment, straight from memory when everything fitted, else merged
+// from the runs (streaming, term by term), so no index page is written twice.
+void finish(Relation index, BuildWork &work) {
+  if (work.runs.empty()) {
+    if (!work.keys.empty()) append_segment(index, work.meta, *work.documents, work.keys);
+    return;
   }
+  spill(work);
+  std::vector<core::SegmentView> views;
+  for (const Run &run : work.runs)
+    views.push_back(core::SegmentView{run.bytes.get(), run.header, run.dictionary, 0});
+  CancelCheck cancel = interrupt_check(256);
+  PageSink sink(index, work.meta.next_segment_id);
+  const core::MergeResult merged = core::merge_segments(
+      views, [](std::int64_t) { return false; }, sink, cancel);
+  work.meta.segments[work.meta.segment_count++] = sink.finish(merged.header);
+  work.meta.next_segment_id += 1;
+  call_pg([&] { write_meta(index, &work.meta); });
+  work.runs.clear();
+  work.file->close();
 }
 
 void build_callback(Relation, ItemPointer tid, Datum *values, bool *isnull, bool, void *arg) {
@@ -91,7 +120,7 @@ void build_callback(Relation, ItemPointer tid, Datum *values, bool *isnull, bool
       // per position 4 bytes, with vectors' growth slack; per term its dictionary entry and
       // postings vectors.
       work.bytes += 64 + doc.terms.size() * 24 + positions * 6;
-      if (work.bytes + work.documents->term_count() * 320 > state->budget_bytes) write_out(*state);
+      if (work.bytes + work.documents->term_count() * 320 > state->budget_bytes) spill(work);
     });
     state->rows_indexed += 1;
   }
@@ -118,13 +147,15 @@ IndexBuildResult *build(Relation heap, Relation index, IndexInfo *info) {
   state->cleanup.arg = state;
   MemoryContextRegisterResetCallback(CurrentMemoryContext, &state->cleanup);
   create_meta(index, MAIN_FORKNUM, &meta);
+  MemoryContext build_context = CurrentMemoryContext;
   guarded([&] {
-    state->work =
-        new BuildWork{meta, std::make_unique<core::InvertedIndex>(core::kSegmentBlockSize), {}, 0};
+    state->work = new BuildWork{
+        meta,         std::make_unique<core::InvertedIndex>(core::kSegmentBlockSize), {}, 0, {}, {},
+        build_context};
   });
   const double heap_rows =
       table_index_build_scan(heap, index, info, true, true, build_callback, state, nullptr);
-  guarded([&] { write_out(*state); });
+  guarded([&] { finish(index, *state->work); });
   free_work(state);
 
   IndexBuildResult *result = static_cast<IndexBuildResult *>(palloc(sizeof(IndexBuildResult)));

@@ -212,28 +212,6 @@ void mark_deleted(Relation index, const BlockNumber *blocks, int count) {
   for (int i = 0; i < count; ++i) UnlockReleaseBuffer(buffers[i]);
 }
 
-void free_pages(Relation index, const BlockNumber *blocks, int count) {
-  Buffer buffers[MAX_GENERIC_XLOG_PAGES];
-  for (int i = 0; i < count; ++i) {
-    buffers[i] = ReadBuffer(index, blocks[i]);
-    LockBuffer(buffers[i], BUFFER_LOCK_EXCLUSIVE);
-  }
-  GenericXLogState *state = GenericXLogStart(index);
-  for (int i = 0; i < count; ++i) {
-    Page page = GenericXLogRegisterBuffer(state, buffers[i], GENERIC_XLOG_FULL_IMAGE);
-    init_page_image(reinterpret_cast<char *>(page), kFreePage, 0, InvalidBlockNumber);
-  }
-  GenericXLogFinish(state);
-  for (int i = 0; i < count; ++i) {
-    UnlockReleaseBuffer(buffers[i]);
-    RecordFreeIndexPage(index, blocks[i]);
-  }
-}
-
-void make_free_pages_visible(Relation index) {
-  IndexFreeSpaceMapVacuum(index);
-}
-
 std::size_t max_pending_record() {
   return 2048;
 }

@@ -132,10 +132,6 @@ void copy_page(Relation index, BlockNumber block, char *image);
 
 // Marks up to 4 pages deleted as of the next transaction id (one WAL record).
 void mark_deleted(Relation index, const BlockNumber *blocks, int count);
-// Turns up to 4 pages into free pages at once and gives them to the free space map: only for
-// pages no scan can be reading (an index being built). Call make_free_pages_visible after.
-void free_pages(Relation index, const BlockNumber *blocks, int count);
-void make_free_pages_visible(Relation index);
 
 // Appends an encoded document to the pending list and updates the meta page (tail page, new
 // page and meta page in one WAL record). `meta` is the caller's copy, updated too. Call under

@@ -326,7 +326,7 @@ std::vector<BlockNumber> IndexSnapshot::segment_blocks(std::uint32_t i) const {
 std::uint64_t replace_segments(Relation index, const IndexSnapshot &snapshot, std::uint32_t from,
                                std::uint32_t to, bool take_pending,
                                const std::function<bool(std::int64_t)> &dead,
-                               commerce::CancelCheck &cancel, bool free_now) {
+                               commerce::CancelCheck &cancel) {
   MetaData meta = snapshot.meta();
   std::vector<core::SegmentView> inputs = snapshot.views(from, to);
   if (take_pending && snapshot.pending() != nullptr) inputs.push_back(*snapshot.pending());
@@ -356,15 +356,7 @@ std::uint64_t replace_segments(Relation index, const IndexSnapshot &snapshot, st
     const std::vector<BlockNumber> blocks = snapshot.segment_blocks(i);
     unlinked.insert(unlinked.end(), blocks.begin(), blocks.end());
   }
-  if (free_now) {
-    for (std::size_t i = 0; i < unlinked.size(); i += 4) {
-      const int n = static_cast<int>(std::min<std::size_t>(4, unlinked.size() - i));
-      call_pg([&] { free_pages(index, unlinked.data() + i, n); });
-    }
-    call_pg([&] { make_free_pages_visible(index); });
-  } else {
-    mark_all_deleted(index, unlinked);
-  }
+  mark_all_deleted(index, unlinked);
   return merged.removed;
 }
 

@@ -73,12 +73,11 @@ class IndexSnapshot {
 
 // Replaces segments [from, to) of the snapshot's meta page (and the pending list when
 // take_pending) by one segment holding their documents minus those dead(key) says, then marks the
-// replaced pages deleted (or, with free_now, while building, frees them for the next segments).
-// Call under the writers' lock. Returns the documents dropped.
+// replaced pages deleted. Call under the writers' lock. Returns the documents dropped.
 std::uint64_t replace_segments(Relation index, const IndexSnapshot &snapshot, std::uint32_t from,
                                std::uint32_t to, bool take_pending,
                                const std::function<bool(std::int64_t)> &dead,
-                               commerce::CancelCheck &cancel, bool free_now = false);
+                               commerce::CancelCheck &cancel);
 
 // Moves the pending list (plus `extra` documents, e.g. one too long for it) into a new segment,
 // merged with the trailing segments that are not much larger (a logarithmic number of segments).
