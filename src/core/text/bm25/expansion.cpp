@@ -139,44 +139,53 @@ TypoIndex::TypoIndex(const Vocabulary &vocabulary, bool with_deletions)
 }
 
 void TypoIndex::consider(
-    std::uint32_t id, std::string_view term, const std::u32string &word,
-    const std::u32string &typed, int max_edits,
+    std::uint32_t id, std::string_view term, const TypoWord &w,
     std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const {
   const std::string &candidate = terms_[id];
   if (candidate == term) return;
-  const int d = std::min(bounded_edit_distance(word, points_[id], max_edits),
-                         bounded_edit_distance(typed, points_[id], max_edits));
-  if (d > max_edits) return;
+  int d = 3;  // above any bound
+  if (w.word_edits > 0) {
+    const int e = bounded_edit_distance(w.word, points_[id], w.word_edits);
+    if (e <= w.word_edits) d = e;
+  }
+  if (w.typed_edits > 0) {
+    const int e = bounded_edit_distance(w.typed, points_[id], w.typed_edits);
+    if (e <= w.typed_edits) d = std::min(d, e);
+  }
+  if (d > 2) return;
   auto [it, inserted] = near.try_emplace(candidate, d, 0);
   it->second.second += df_[id];
 }
 
-void TypoIndex::find(std::string_view term, const std::u32string &word, const std::u32string &typed,
-                     int max_edits,
+void TypoIndex::find(std::string_view term, const TypoWord &w,
                      std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const {
-  if (with_deletions_ && max_edits == 1) {
+  if (with_deletions_ && w.word_edits <= 1 && w.typed_edits <= 1) {
     // A term one edit from a word shares a one-deletion variant (or itself) with it.
     std::vector<std::uint32_t> candidates;
     std::u32string variant;
-    for (const std::u32string *w : {&word, &typed}) {
-      for (std::size_t i = 0; i <= w->size(); ++i) {
-        variant = *w;
-        if (i < w->size()) variant.erase(i, 1);
+    for (const auto &[v, edits] : {std::pair{&w.word, w.word_edits}, {&w.typed, w.typed_edits}}) {
+      if (edits == 0) continue;
+      for (std::size_t i = 0; i <= v->size(); ++i) {
+        variant = *v;
+        if (i < v->size()) variant.erase(i, 1);
         if (auto it = deletions_.find(variant); it != deletions_.end())
           candidates.insert(candidates.end(), it->second.begin(), it->second.end());
       }
     }
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-    for (std::uint32_t id : candidates) consider(id, term, word, typed, max_edits, near);
+    for (std::uint32_t id : candidates) consider(id, term, w, near);
     return;
   }
-  const std::size_t shortest = std::min(word.size(), typed.size());
-  const std::size_t longest = std::max(word.size(), typed.size());
-  const std::size_t from =
-      shortest > static_cast<std::size_t>(max_edits) ? shortest - max_edits : 0;
-  for (std::size_t n = from; n <= longest + max_edits && n < by_length_.size(); ++n)
-    for (std::uint32_t id : by_length_[n]) consider(id, term, word, typed, max_edits, near);
+  std::vector<bool> lengths(by_length_.size(), false);
+  for (const auto &[v, edits] : {std::pair{&w.word, w.word_edits}, {&w.typed, w.typed_edits}}) {
+    if (edits == 0) continue;
+    const std::size_t from = v->size() > static_cast<std::size_t>(edits) ? v->size() - edits : 0;
+    for (std::size_t n = from; n <= v->size() + edits && n < lengths.size(); ++n) lengths[n] = true;
+  }
+  for (std::size_t n = 0; n < lengths.size(); ++n)
+    if (lengths[n])
+      for (std::uint32_t id : by_length_[n]) consider(id, term, w, near);
 }
 
 void expand_typos(Query &query, const std::vector<const TypoIndex *> &parts,
@@ -187,16 +196,21 @@ void expand_typos(Query &query, const std::vector<const TypoIndex *> &parts,
     std::vector<Alternative> added;
     for (const Alternative &alt : clause.alternatives) {
       if (alt.is_phrase() || alt.boost != 1.0 || has_digit(alt.terms[0])) continue;
-      const std::u32string word = code_points(alt.terms[0]);
-      const std::u32string typed = code_points(alt.surface.empty() ? alt.terms[0] : alt.surface);
-      const int length = static_cast<int>(typed.size());
-      const int max_edits = length >= options.two_edits_from  ? 2
-                            : length >= options.one_edit_from ? 1
-                                                              : 0;
-      if (max_edits == 0) continue;
+      TypoWord w;
+      w.word = code_points(alt.terms[0]);
+      w.typed = code_points(alt.surface.empty() ? alt.terms[0] : alt.surface);
+      // Each form gets the bound of its own length: a short stem of a longer word ("dine" of
+      // "dining") must match exactly, or every 4-letter word one edit away would be a variant.
+      auto bound = [&](std::size_t length) {
+        const int n = static_cast<int>(length);
+        return n >= options.two_edits_from ? 2 : n >= options.one_edit_from ? 1 : 0;
+      };
+      w.word_edits = bound(w.word.size());
+      w.typed_edits = bound(w.typed.size());
+      if (w.word_edits == 0 && w.typed_edits == 0) continue;
       // term -> (distance, document frequency summed over the parts)
       std::unordered_map<std::string, std::pair<int, std::uint64_t>> near;
-      for (const TypoIndex *part : parts) part->find(alt.terms[0], word, typed, max_edits, near);
+      for (const TypoIndex *part : parts) part->find(alt.terms[0], w, near);
       // (distance, -document frequency, term): nearest first, then the most common spelling.
       std::vector<std::tuple<int, std::int64_t, std::string>> found;
       for (auto &[term, v] : near)

@@ -45,10 +45,11 @@ struct TypoOptions {
 void expand_synonyms(Query &query, const SynonymMap &synonyms);
 
 // Adds dictionary terms within the edit bound to every single-term alternative of an optional or
-// required clause. The bound and the word length are those of the word as typed; a dictionary
-// term matches when it is within the bound of either the typed word or its stem (the dictionary
-// holds stems: "wireles" is one edit from "wireless", "headphnes" stems to one edit from
-// "headphon"). Words containing digits are left alone: WH-1000XM3 is not a typo of XM4.
+// required clause. A dictionary term matches when it is within the bound of the typed word (for
+// the typed word's length) or of its stem (for the stem's length): the dictionary holds stems, so
+// "wireles" is one edit from "wireless" and "headphnes" stems to one edit from "headphon", while
+// the stem "dine" of "dining" is too short to stand for its neighbours "line" or "wine". Words
+// containing digits are left alone: WH-1000XM3 is not a typo of XM4.
 void expand_typos(Query &query, const InvertedIndex &index, const TypoOptions &options);
 
 // The terms typo expansion may pick from, with their document frequencies (of live documents).
@@ -67,20 +68,25 @@ void expand_typos(Query &query, const Vocabulary &vocabulary, const TypoOptions 
 // one-deletion variant of every term (SymSpell), which finds the one-edit neighbours of a word
 // without comparing it with every term. Worth building for a large vocabulary that is searched
 // many times (an index's segments); a scan by length is fine for a small one.
+// A query word as typo lookups see it: its analysed term and the word as typed (code points),
+// each with the edits its length allows (0: that form must match exactly).
+struct TypoWord {
+  std::u32string word, typed;
+  int word_edits = 0, typed_edits = 0;
+};
+
 class TypoIndex {
  public:
   TypoIndex(const Vocabulary &vocabulary, bool with_deletions);
-  // Adds to `near` every term other than `term` itself, without digits, within max_edits of
-  // `word` (term's code points) or `typed`: term -> (distance, document frequency). A term
-  // already in `near` gets this index's frequency added.
-  void find(std::string_view term, const std::u32string &word, const std::u32string &typed,
-            int max_edits,
+  // Adds to `near` every term other than `term` itself, without digits, within the bound of
+  // either form of the word: term -> (distance, document frequency). A term already in `near`
+  // gets this index's frequency added.
+  void find(std::string_view term, const TypoWord &word,
             std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const;
   std::size_t memory_bytes() const { return bytes_; }
 
  private:
-  void consider(std::uint32_t id, std::string_view term, const std::u32string &word,
-                const std::u32string &typed, int max_edits,
+  void consider(std::uint32_t id, std::string_view term, const TypoWord &word,
                 std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const;
   std::vector<std::string> terms_;
   std::vector<std::u32string> points_;

@@ -261,8 +261,9 @@ TEST(Bm25Segments, TypoDeletionIndexFindsWhatAScanFinds) {
     const std::string w = i == 0 ? "abcde" : random_word();
     for (int edits : {1, 2}) {
       std::unordered_map<std::string, std::pair<int, std::uint64_t>> a, b;
-      scan.find(w, code_points(w), code_points(w), edits, a);
-      deletions.find(w, code_points(w), code_points(w), edits, b);
+      const TypoWord word{code_points(w), code_points(w + "x"), edits, edits};
+      scan.find(w, word, a);
+      deletions.find(w, word, b);
       EXPECT_EQ(a, b) << w;
     }
   }
