@@ -34,6 +34,22 @@ Alternative analysed(const std::string &text, Analyzer &analyzer, bool must_be_s
   return alt;
 }
 
+// FNV-1a of the code points of `s` without those at `skip1` and `skip2` (npos: none): the key
+// of a deletion variant. A collision only adds a candidate, which the edit distance rejects.
+constexpr std::size_t kKeep = static_cast<std::size_t>(-1);
+std::uint64_t deletion_hash(const std::u32string &s, std::size_t skip1, std::size_t skip2 = kKeep) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i == skip1 || i == skip2) continue;
+    h = (h ^ static_cast<std::uint64_t>(s[i])) * 1099511628211ull;
+  }
+  return h;
+}
+
+// Terms this long also get their two-deletion variants: the shortest term two edits from a
+// word that may have two (9 letters by default) is 7 long.
+constexpr std::size_t kTwoDeletionsFrom = 7;
+
 bool has_digit(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -126,16 +142,15 @@ TypoIndex::TypoIndex(const Vocabulary &vocabulary, bool with_deletions)
     by_length_[n].push_back(id);
     bytes_ += terms_[id].size() + 4 * n + 64;
     if (!with_deletions_) continue;
-    deletions_[points_[id]].push_back(id);
-    std::u32string variant;
-    for (std::size_t i = 0; i < n; ++i) {
-      variant = points_[id];
-      variant.erase(i, 1);
-      auto &list = deletions_[variant];
-      if (list.empty() || list.back() != id) list.push_back(id);
-      bytes_ += 4 * n + 48;
-    }
+    for (std::size_t i = 0; i <= n; ++i) deletions_.emplace_back(deletion_hash(points_[id], i), id);
+    if (n >= kTwoDeletionsFrom)
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = i + 1; j < n; ++j)
+          deletions_.emplace_back(deletion_hash(points_[id], i, j), id);
   }
+  bytes_ += deletions_.size() * sizeof(deletions_[0]);
+  std::sort(deletions_.begin(), deletions_.end());
+  deletions_.erase(std::unique(deletions_.begin(), deletions_.end()), deletions_.end());
 }
 
 void TypoIndex::consider(
@@ -159,18 +174,22 @@ void TypoIndex::consider(
 
 void TypoIndex::find(std::string_view term, const TypoWord &w,
                      std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const {
-  if (with_deletions_ && w.word_edits <= 1 && w.typed_edits <= 1) {
-    // A term one edit from a word shares a one-deletion variant (or itself) with it.
+  // Two strings within k edits share a variant with at most k deletions from each (SymSpell).
+  const bool indexed = with_deletions_ &&
+                       (w.word_edits < 2 || w.word.size() >= kTwoDeletionsFrom + 2) &&
+                       (w.typed_edits < 2 || w.typed.size() >= kTwoDeletionsFrom + 2);
+  if (indexed) {
     std::vector<std::uint32_t> candidates;
-    std::u32string variant;
+    auto lookup = [&](std::uint64_t h) {
+      auto it = std::lower_bound(deletions_.begin(), deletions_.end(), std::pair{h, 0u});
+      for (; it != deletions_.end() && it->first == h; ++it) candidates.push_back(it->second);
+    };
     for (const auto &[v, edits] : {std::pair{&w.word, w.word_edits}, {&w.typed, w.typed_edits}}) {
       if (edits == 0) continue;
-      for (std::size_t i = 0; i <= v->size(); ++i) {
-        variant = *v;
-        if (i < v->size()) variant.erase(i, 1);
-        if (auto it = deletions_.find(variant); it != deletions_.end())
-          candidates.insert(candidates.end(), it->second.begin(), it->second.end());
-      }
+      for (std::size_t i = 0; i <= v->size(); ++i) lookup(deletion_hash(*v, i));
+      if (edits == 2)
+        for (std::size_t i = 0; i < v->size(); ++i)
+          for (std::size_t j = i + 1; j < v->size(); ++j) lookup(deletion_hash(*v, i, j));
     }
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());

@@ -64,12 +64,12 @@ class Vocabulary {
 // expand_typos over any vocabulary. Ties (same distance and frequency) go to the smaller term.
 void expand_typos(Query &query, const Vocabulary &vocabulary, const TypoOptions &options);
 
-// A vocabulary prepared for typo lookups: terms by code-point length, and optionally every
-// one-deletion variant of every term (SymSpell), which finds the one-edit neighbours of a word
-// without comparing it with every term. Worth building for a large vocabulary that is searched
-// many times (an index's segments); a scan by length is fine for a small one.
-// A query word as typo lookups see it: its analysed term and the word as typed (code points),
-// each with the edits its length allows (0: that form must match exactly).
+// A vocabulary prepared for typo lookups: terms by code-point length, and optionally the hashes
+// of every term's one-deletion variants (two-deletion ones for terms of 7+ code points), which
+// find a word's neighbours without comparing it with every term (SymSpell). Worth building for a
+// large vocabulary that is searched many times (an index's segments); a scan by length is fine for
+// a small one. A query word as typo lookups see it: its analysed term and the word as typed (code
+// points), each with the edits its length allows (0: that form must match exactly).
 struct TypoWord {
   std::u32string word, typed;
   int word_edits = 0, typed_edits = 0;
@@ -92,7 +92,8 @@ class TypoIndex {
   std::vector<std::u32string> points_;
   std::vector<std::uint64_t> df_;
   std::vector<std::vector<std::uint32_t>> by_length_;
-  std::unordered_map<std::u32string, std::vector<std::uint32_t>> deletions_;
+  // (hash of a one-deletion variant or of the term itself, term), sorted.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> deletions_;
   bool with_deletions_;
   std::size_t bytes_ = 0;
 };
