@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <tuple>
+#include <unordered_map>
+#include <utility>
 
 #include "core/error.h"
 #include "core/text/bm25/edit_distance.h"
@@ -32,7 +34,23 @@ Alternative analysed(const std::string &text, Analyzer &analyzer, bool must_be_s
   return alt;
 }
 
-bool has_digit(const std::string &s) {
+// FNV-1a of the code points of `s` without those at `skip1` and `skip2` (npos: none): the key
+// of a deletion variant. A collision only adds a candidate, which the edit distance rejects.
+constexpr std::size_t kKeep = static_cast<std::size_t>(-1);
+std::uint64_t deletion_hash(const std::u32string &s, std::size_t skip1, std::size_t skip2 = kKeep) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i == skip1 || i == skip2) continue;
+    h = (h ^ static_cast<std::uint64_t>(s[i])) * 1099511628211ull;
+  }
+  return h;
+}
+
+// Terms this long also get their two-deletion variants: the shortest term two edits from a
+// word that may have two (9 letters by default) is 7 long.
+constexpr std::size_t kTwoDeletionsFrom = 7;
+
+bool has_digit(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -77,37 +95,148 @@ void expand_synonyms(Query &query, const SynonymMap &synonyms) {
   }
 }
 
+namespace {
+
+class IndexVocabulary final : public Vocabulary {
+ public:
+  explicit IndexVocabulary(const InvertedIndex &index) : index_(index) {}
+  void for_each(const Visit &visit) const override {
+    for (TermId t = 0; t < index_.term_count(); ++t)
+      if (index_.postings(t).live_docs > 0) visit(index_.term(t), index_.postings(t).live_docs);
+  }
+
+ private:
+  const InvertedIndex &index_;
+};
+
+}  // namespace
+
 void expand_typos(Query &query, const InvertedIndex &index, const TypoOptions &options) {
+  expand_typos(query, IndexVocabulary(index), options);
+}
+
+void expand_typos(Query &query, const Vocabulary &vocabulary, const TypoOptions &options) {
+  if (!options.enabled) return;
+  const TypoIndex index(vocabulary, false);
+  expand_typos(query, std::vector<const TypoIndex *>{&index}, options);
+}
+
+TypoIndex::TypoIndex(const Vocabulary &vocabulary, bool with_deletions)
+    : with_deletions_(with_deletions) {
+  std::unordered_map<std::string, std::uint32_t> ids;
+  vocabulary.for_each([&](std::string_view term, std::uint64_t df) {
+    if (has_digit(term)) return;  // never a typo variant
+    auto [it, inserted] =
+        ids.try_emplace(std::string(term), static_cast<std::uint32_t>(terms_.size()));
+    if (!inserted) {
+      df_[it->second] += df;
+      return;
+    }
+    terms_.emplace_back(term);
+    points_.push_back(code_points(term));
+    df_.push_back(df);
+  });
+  for (std::uint32_t id = 0; id < terms_.size(); ++id) {
+    const std::size_t n = points_[id].size();
+    if (by_length_.size() <= n) by_length_.resize(n + 1);
+    by_length_[n].push_back(id);
+    bytes_ += terms_[id].size() + 4 * n + 64;
+    if (!with_deletions_) continue;
+    for (std::size_t i = 0; i <= n; ++i) deletions_.emplace_back(deletion_hash(points_[id], i), id);
+    if (n >= kTwoDeletionsFrom)
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = i + 1; j < n; ++j)
+          deletions_.emplace_back(deletion_hash(points_[id], i, j), id);
+  }
+  bytes_ += deletions_.size() * sizeof(deletions_[0]);
+  std::sort(deletions_.begin(), deletions_.end());
+  deletions_.erase(std::unique(deletions_.begin(), deletions_.end()), deletions_.end());
+}
+
+void TypoIndex::consider(
+    std::uint32_t id, std::string_view term, const TypoWord &w,
+    std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const {
+  const std::string &candidate = terms_[id];
+  if (candidate == term) return;
+  int d = 3;  // above any bound
+  if (w.word_edits > 0) {
+    const int e = bounded_edit_distance(w.word, points_[id], w.word_edits);
+    if (e <= w.word_edits) d = e;
+  }
+  if (w.typed_edits > 0) {
+    const int e = bounded_edit_distance(w.typed, points_[id], w.typed_edits);
+    if (e <= w.typed_edits) d = std::min(d, e);
+  }
+  if (d > 2) return;
+  auto [it, inserted] = near.try_emplace(candidate, d, 0);
+  it->second.second += df_[id];
+}
+
+void TypoIndex::find(std::string_view term, const TypoWord &w,
+                     std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const {
+  // Two strings within k edits share a variant with at most k deletions from each (SymSpell).
+  const bool indexed = with_deletions_ &&
+                       (w.word_edits < 2 || w.word.size() >= kTwoDeletionsFrom + 2) &&
+                       (w.typed_edits < 2 || w.typed.size() >= kTwoDeletionsFrom + 2);
+  if (indexed) {
+    std::vector<std::uint32_t> candidates;
+    auto lookup = [&](std::uint64_t h) {
+      auto it = std::lower_bound(deletions_.begin(), deletions_.end(), std::pair{h, 0u});
+      for (; it != deletions_.end() && it->first == h; ++it) candidates.push_back(it->second);
+    };
+    for (const auto &[v, edits] : {std::pair{&w.word, w.word_edits}, {&w.typed, w.typed_edits}}) {
+      if (edits == 0) continue;
+      for (std::size_t i = 0; i <= v->size(); ++i) lookup(deletion_hash(*v, i));
+      if (edits == 2)
+        for (std::size_t i = 0; i < v->size(); ++i)
+          for (std::size_t j = i + 1; j < v->size(); ++j) lookup(deletion_hash(*v, i, j));
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    for (std::uint32_t id : candidates) consider(id, term, w, near);
+    return;
+  }
+  std::vector<bool> lengths(by_length_.size(), false);
+  for (const auto &[v, edits] : {std::pair{&w.word, w.word_edits}, {&w.typed, w.typed_edits}}) {
+    if (edits == 0) continue;
+    const std::size_t from = v->size() > static_cast<std::size_t>(edits) ? v->size() - edits : 0;
+    for (std::size_t n = from; n <= v->size() + edits && n < lengths.size(); ++n) lengths[n] = true;
+  }
+  for (std::size_t n = 0; n < lengths.size(); ++n)
+    if (lengths[n])
+      for (std::uint32_t id : by_length_[n]) consider(id, term, w, near);
+}
+
+void expand_typos(Query &query, const std::vector<const TypoIndex *> &parts,
+                  const TypoOptions &options) {
   if (!options.enabled) return;
   for (Clause &clause : query.clauses) {
     if (clause.occur == Occur::kMustNot) continue;  // -word excludes exactly that word
     std::vector<Alternative> added;
     for (const Alternative &alt : clause.alternatives) {
       if (alt.is_phrase() || alt.boost != 1.0 || has_digit(alt.terms[0])) continue;
-      const std::u32string word = code_points(alt.terms[0]);
-      const std::u32string typed = code_points(alt.surface.empty() ? alt.terms[0] : alt.surface);
-      const int length = static_cast<int>(typed.size());
-      const int max_edits = length >= options.two_edits_from  ? 2
-                            : length >= options.one_edit_from ? 1
-                                                              : 0;
-      if (max_edits == 0) continue;
+      TypoWord w;
+      w.word = code_points(alt.terms[0]);
+      w.typed = code_points(alt.surface.empty() ? alt.terms[0] : alt.surface);
+      // Each form gets the bound of its own length: a short stem of a longer word ("dine" of
+      // "dining") must match exactly, or every 4-letter word one edit away would be a variant.
+      auto bound = [&](std::size_t length) {
+        const int n = static_cast<int>(length);
+        return n >= options.two_edits_from ? 2 : n >= options.one_edit_from ? 1 : 0;
+      };
+      w.word_edits = bound(w.word.size());
+      w.typed_edits = bound(w.typed.size());
+      if (w.word_edits == 0 && w.typed_edits == 0) continue;
+      // term -> (distance, document frequency summed over the parts)
+      std::unordered_map<std::string, std::pair<int, std::uint64_t>> near;
+      for (const TypoIndex *part : parts) part->find(alt.terms[0], w, near);
       // (distance, -document frequency, term): nearest first, then the most common spelling.
-      std::vector<std::tuple<int, std::int64_t, TermId>> found;
-      for (TermId t = 0; t < index.term_count(); ++t) {
-        const std::string &candidate = index.term(t);
-        const auto bytes_apart =
-            std::abs(static_cast<long>(candidate.size()) - static_cast<long>(alt.terms[0].size()));
-        if (bytes_apart > 4L * (max_edits + 2) || candidate == alt.terms[0]) continue;
-        if (index.postings(t).live_docs == 0 || has_digit(candidate)) continue;
-        const std::u32string other = code_points(candidate);
-        const int d = std::min(bounded_edit_distance(word, other, max_edits),
-                               bounded_edit_distance(typed, other, max_edits));
-        if (d <= max_edits) found.emplace_back(d, -std::int64_t{index.postings(t).live_docs}, t);
-      }
+      std::vector<std::tuple<int, std::int64_t, std::string>> found;
+      for (auto &[term, v] : near)
+        found.emplace_back(v.first, -static_cast<std::int64_t>(v.second), term);
       std::sort(found.begin(), found.end());
       if (found.size() > options.max_variants) found.resize(options.max_variants);
-      for (const auto &[d, df, t] : found)
-        added.push_back(Alternative{{index.term(t)}, {0}, options.boost});
+      for (const auto &[d, df, t] : found) added.push_back(Alternative{{t}, {0}, options.boost});
     }
     for (Alternative &a : added) {
       const bool duplicate = std::any_of(clause.alternatives.begin(), clause.alternatives.end(),

@@ -4,8 +4,12 @@
 #pragma once
 #include "core/pure_cpp.h"
 
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/text/analyzer.h"
@@ -41,10 +45,61 @@ struct TypoOptions {
 void expand_synonyms(Query &query, const SynonymMap &synonyms);
 
 // Adds dictionary terms within the edit bound to every single-term alternative of an optional or
-// required clause. The bound and the word length are those of the word as typed; a dictionary
-// term matches when it is within the bound of either the typed word or its stem (the dictionary
-// holds stems: "wireles" is one edit from "wireless", "headphnes" stems to one edit from
-// "headphon"). Words containing digits are left alone: WH-1000XM3 is not a typo of XM4.
+// required clause. A dictionary term matches when it is within the bound of the typed word (for
+// the typed word's length) or of its stem (for the stem's length): the dictionary holds stems, so
+// "wireles" is one edit from "wireless" and "headphnes" stems to one edit from "headphon", while
+// the stem "dine" of "dining" is too short to stand for its neighbours "line" or "wine". Words
+// containing digits are left alone: WH-1000XM3 is not a typo of XM4.
 void expand_typos(Query &query, const InvertedIndex &index, const TypoOptions &options);
+
+// The terms typo expansion may pick from, with their document frequencies (of live documents).
+// A term may be visited more than once (one index segment each): frequencies are summed.
+class Vocabulary {
+ public:
+  using Visit = std::function<void(std::string_view term, std::uint64_t df)>;
+  virtual ~Vocabulary() = default;
+  virtual void for_each(const Visit &visit) const = 0;
+};
+
+// expand_typos over any vocabulary. Ties (same distance and frequency) go to the smaller term.
+void expand_typos(Query &query, const Vocabulary &vocabulary, const TypoOptions &options);
+
+// A vocabulary prepared for typo lookups: terms by code-point length, and optionally the hashes
+// of every term's one-deletion variants (two-deletion ones for terms of 7+ code points), which
+// find a word's neighbours without comparing it with every term (SymSpell). Worth building for a
+// large vocabulary that is searched many times (an index's segments); a scan by length is fine for
+// a small one. A query word as typo lookups see it: its analysed term and the word as typed (code
+// points), each with the edits its length allows (0: that form must match exactly).
+struct TypoWord {
+  std::u32string word, typed;
+  int word_edits = 0, typed_edits = 0;
+};
+
+class TypoIndex {
+ public:
+  TypoIndex(const Vocabulary &vocabulary, bool with_deletions);
+  // Adds to `near` every term other than `term` itself, without digits, within the bound of
+  // either form of the word: term -> (distance, document frequency). A term already in `near`
+  // gets this index's frequency added.
+  void find(std::string_view term, const TypoWord &word,
+            std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const;
+  std::size_t memory_bytes() const { return bytes_; }
+
+ private:
+  void consider(std::uint32_t id, std::string_view term, const TypoWord &word,
+                std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const;
+  std::vector<std::string> terms_;
+  std::vector<std::u32string> points_;
+  std::vector<std::uint64_t> df_;
+  std::vector<std::vector<std::uint32_t>> by_length_;
+  // (hash of a one-deletion variant or of the term itself, term), sorted.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> deletions_;
+  bool with_deletions_;
+  std::size_t bytes_ = 0;
+};
+
+// expand_typos over the union of several prepared vocabularies (frequencies summed).
+void expand_typos(Query &query, const std::vector<const TypoIndex *> &parts,
+                  const TypoOptions &options);
 
 }  // namespace commerce::text::bm25
