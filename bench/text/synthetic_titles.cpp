@@ -2,6 +2,7 @@
 #include "synthetic_titles.h"
 
 #include <cmath>
+#include <fstream>
 #include <set>
 
 namespace commerce::bench {
@@ -24,6 +25,18 @@ std::string SyntheticTitles::text(int low, int high) {
   for (int i = length(low, high); i > 0; --i) {
     if (!out.empty()) out += ' ';
     out += word();
+  }
+  return out;
+}
+
+std::vector<std::string> read_wands_queries(const std::string &path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    const auto a = line.find('\t'), b = line.find('\t', a + 1);
+    if (a != std::string::npos) out.push_back(line.substr(a + 1, b - a - 1));
   }
   return out;
 }

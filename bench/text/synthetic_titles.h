@@ -38,4 +38,8 @@ class SyntheticTitles {
   std::discrete_distribution<std::size_t> pick_;
 };
 
+// The query texts of a WANDS query.csv (query_id, query, query_class; tab-separated, one header
+// line); empty when the file cannot be read.
+std::vector<std::string> read_wands_queries(const std::string &path);
+
 }  // namespace commerce::bench

@@ -15,7 +15,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -25,35 +24,17 @@
 #include "core/text/bm25/inverted_index.h"
 #include "core/text/bm25/query.h"
 #include "core/text/bm25/search.h"
+#include "latency.h"
 #include "synthetic_titles.h"
 
 namespace bm25 = commerce::text::bm25;
 using Clock = std::chrono::steady_clock;
-
-namespace {
-
-std::vector<std::string> read_queries(const std::string &path) {
-  std::vector<std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    const auto a = line.find('\t'), b = line.find('\t', a + 1);
-    if (a != std::string::npos) out.push_back(line.substr(a + 1, b - a - 1));
-  }
-  return out;
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
-}  // namespace
+using commerce::bench::percentile;
 
 int main(int argc, char **argv) {
   const std::size_t rows = argc > 1 ? std::stoul(argv[1]) : 1000000;
-  std::vector<std::string> queries = argc > 2 ? read_queries(argv[2]) : std::vector<std::string>{};
+  std::vector<std::string> queries =
+      argc > 2 ? commerce::bench::read_wands_queries(argv[2]) : std::vector<std::string>{};
   auto &analyzer = commerce::text::cached_analyzer("english");
 
   // The catalog plants the analysed query words, since this index holds analysed terms.
