@@ -25,6 +25,8 @@ inline constexpr char kOutOfMemory[] = "53200";
 inline constexpr char kProgramLimitExceeded[] = "54000";
 inline constexpr char kQueryCanceled[] = "57014";
 inline constexpr char kInternalError[] = "XX000";
+inline constexpr char kIndexCorrupted[] = "XX002";
+inline constexpr char kSerializationFailure[] = "40001";
 }  // namespace sqlstate
 
 class Error : public std::runtime_error {

@@ -1,6 +1,7 @@
 // The module's identity: the magic block PostgreSQL checks when it loads pg_commerce.so, and
 // _PG_init, which runs once per backend at load.
-#include "pg/am/hnsw_am.h"
+#include "pg/am/hnsw_am.h"  // (includes core headers: first)
+#include "pg/am/bm25_am.h"
 #include "pg/pg_headers.h"
 
 extern "C" {
@@ -16,5 +17,6 @@ void _PG_init(void) {
   // Settings live under "commerce." (e.g. commerce.hnsw_ef_search); reserving the prefix makes a
   // mistyped setting an error instead of a silently ignored placeholder.
   commerce::pg::hnsw::init();
+  commerce::pg::bm25::init();
   MarkGUCPrefixReserved("commerce");
 }

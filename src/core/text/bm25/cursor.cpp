@@ -205,6 +205,16 @@ std::unique_ptr<Cursor> open_phrase(const InvertedIndex &index, const Alternativ
 
 }  // namespace
 
+std::unique_ptr<Cursor> list_cursor(std::vector<DocId> docs, std::vector<double> scores,
+                                    std::size_t block_size) {
+  if (docs.empty()) return nullptr;
+  return std::make_unique<ListCursor>(std::move(docs), std::move(scores), block_size);
+}
+
+std::unique_ptr<Cursor> union_cursor(std::vector<std::unique_ptr<Cursor>> children) {
+  return std::make_unique<UnionCursor>(std::move(children));
+}
+
 std::unique_ptr<Cursor> open_alternative(const InvertedIndex &index, const Alternative &alt,
                                          const Params &params) {
   if (alt.is_phrase()) return open_phrase(index, alt, params);

@@ -42,4 +42,12 @@ std::unique_ptr<Cursor> open_alternative(const InvertedIndex &index, const Alter
 std::unique_ptr<Cursor> open_clause(const InvertedIndex &index, const Clause &clause,
                                     const Params &params);
 
+// A cursor over a materialised list of (doc ascending, score), with block bounds every
+// `block_size` entries (phrases over any corpus). nullptr when the list is empty.
+std::unique_ptr<Cursor> list_cursor(std::vector<DocId> docs, std::vector<double> scores,
+                                    std::size_t block_size);
+
+// A cursor over any of `children` (at least one), scoring the sum of those on the document.
+std::unique_ptr<Cursor> union_cursor(std::vector<std::unique_ptr<Cursor>> children);
+
 }  // namespace commerce::text::bm25

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <tuple>
+#include <unordered_map>
+#include <utility>
 
 #include "core/error.h"
 #include "core/text/bm25/edit_distance.h"
@@ -32,7 +34,7 @@ Alternative analysed(const std::string &text, Analyzer &analyzer, bool must_be_s
   return alt;
 }
 
-bool has_digit(const std::string &s) {
+bool has_digit(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -77,7 +79,27 @@ void expand_synonyms(Query &query, const SynonymMap &synonyms) {
   }
 }
 
+namespace {
+
+class IndexVocabulary final : public Vocabulary {
+ public:
+  explicit IndexVocabulary(const InvertedIndex &index) : index_(index) {}
+  void for_each(const Visit &visit) const override {
+    for (TermId t = 0; t < index_.term_count(); ++t)
+      if (index_.postings(t).live_docs > 0) visit(index_.term(t), index_.postings(t).live_docs);
+  }
+
+ private:
+  const InvertedIndex &index_;
+};
+
+}  // namespace
+
 void expand_typos(Query &query, const InvertedIndex &index, const TypoOptions &options) {
+  expand_typos(query, IndexVocabulary(index), options);
+}
+
+void expand_typos(Query &query, const Vocabulary &vocabulary, const TypoOptions &options) {
   if (!options.enabled) return;
   for (Clause &clause : query.clauses) {
     if (clause.occur == Occur::kMustNot) continue;  // -word excludes exactly that word
@@ -91,23 +113,30 @@ void expand_typos(Query &query, const InvertedIndex &index, const TypoOptions &o
                             : length >= options.one_edit_from ? 1
                                                               : 0;
       if (max_edits == 0) continue;
-      // (distance, -document frequency, term): nearest first, then the most common spelling.
-      std::vector<std::tuple<int, std::int64_t, TermId>> found;
-      for (TermId t = 0; t < index.term_count(); ++t) {
-        const std::string &candidate = index.term(t);
+      // term -> (distance, document frequency summed over visits)
+      std::unordered_map<std::string, std::pair<int, std::uint64_t>> near;
+      std::u32string other;
+      vocabulary.for_each([&](std::string_view candidate, std::uint64_t df) {
         const auto bytes_apart =
             std::abs(static_cast<long>(candidate.size()) - static_cast<long>(alt.terms[0].size()));
-        if (bytes_apart > 4L * (max_edits + 2) || candidate == alt.terms[0]) continue;
-        if (index.postings(t).live_docs == 0 || has_digit(candidate)) continue;
-        const std::u32string other = code_points(candidate);
+        if (bytes_apart > 4L * (max_edits + 2) || candidate == alt.terms[0]) return;
+        if (has_digit(candidate)) return;
+        if (auto it = near.find(std::string(candidate)); it != near.end()) {
+          it->second.second += df;
+          return;
+        }
+        other = code_points(candidate);
         const int d = std::min(bounded_edit_distance(word, other, max_edits),
                                bounded_edit_distance(typed, other, max_edits));
-        if (d <= max_edits) found.emplace_back(d, -std::int64_t{index.postings(t).live_docs}, t);
-      }
+        if (d <= max_edits) near.emplace(std::string(candidate), std::make_pair(d, df));
+      });
+      // (distance, -document frequency, term): nearest first, then the most common spelling.
+      std::vector<std::tuple<int, std::int64_t, std::string>> found;
+      for (auto &[term, v] : near)
+        found.emplace_back(v.first, -static_cast<std::int64_t>(v.second), term);
       std::sort(found.begin(), found.end());
       if (found.size() > options.max_variants) found.resize(options.max_variants);
-      for (const auto &[d, df, t] : found)
-        added.push_back(Alternative{{index.term(t)}, {0}, options.boost});
+      for (const auto &[d, df, t] : found) added.push_back(Alternative{{t}, {0}, options.boost});
     }
     for (Alternative &a : added) {
       const bool duplicate = std::any_of(clause.alternatives.begin(), clause.alternatives.end(),

@@ -4,7 +4,10 @@
 #pragma once
 #include "core/pure_cpp.h"
 
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -46,5 +49,17 @@ void expand_synonyms(Query &query, const SynonymMap &synonyms);
 // holds stems: "wireles" is one edit from "wireless", "headphnes" stems to one edit from
 // "headphon"). Words containing digits are left alone: WH-1000XM3 is not a typo of XM4.
 void expand_typos(Query &query, const InvertedIndex &index, const TypoOptions &options);
+
+// The terms typo expansion may pick from, with their document frequencies (of live documents).
+// A term may be visited more than once (one index segment each): frequencies are summed.
+class Vocabulary {
+ public:
+  using Visit = std::function<void(std::string_view term, std::uint64_t df)>;
+  virtual ~Vocabulary() = default;
+  virtual void for_each(const Visit &visit) const = 0;
+};
+
+// expand_typos over any vocabulary. Ties (same distance and frequency) go to the smaller term.
+void expand_typos(Query &query, const Vocabulary &vocabulary, const TypoOptions &options);
 
 }  // namespace commerce::text::bm25

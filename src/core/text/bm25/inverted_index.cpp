@@ -4,19 +4,9 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/text/bm25/document.h"
 
 namespace commerce::text::bm25 {
-namespace {
-
-// Positions of consecutive fields are this far apart, so a phrase never matches across fields.
-constexpr std::uint32_t kFieldGap = 16;
-
-struct Occurrences {
-  double tf = 0.0;
-  std::vector<std::uint32_t> positions;
-};
-
-}  // namespace
 
 InvertedIndex::InvertedIndex(std::uint32_t block_size) : block_size_(block_size) {
   if (block_size_ == 0) {
@@ -26,58 +16,39 @@ InvertedIndex::InvertedIndex(std::uint32_t block_size) : block_size_(block_size)
 }
 
 DocId InvertedIndex::add(std::int64_t key, const std::vector<Field> &fields) {
+  return add_document(analyse_document(key, fields));
+}
+
+DocId InvertedIndex::add_document(const AnalysedDocument &document) {
   if (keys_.size() >= kNoDoc) {
     throw Error(sqlstate::kProgramLimitExceeded, "too many documents for one BM25 index",
                 "Split the table or index fewer rows.");
   }
   const DocId doc = static_cast<DocId>(keys_.size());
-  std::unordered_map<std::string_view, Occurrences> occurrences;
-  std::vector<std::string_view> order;  // first-seen order, so term ids do not depend on hashing
-  double length = 0.0;
-  std::uint32_t base = 0;
-  for (const Field &field : fields) {
-    if (!(field.weight > 0.0)) {
-      throw Error(sqlstate::kInvalidParameterValue, "field weights must be positive",
-                  "Give every indexed field a weight above 0, e.g. 2.0 for titles.");
-    }
-    std::uint32_t last = 0;
-    for (const Token &token : *field.tokens) {
-      auto [it, inserted] = occurrences.try_emplace(token.term);
-      if (inserted) order.push_back(token.term);
-      it->second.tf += field.weight;
-      it->second.positions.push_back(base + token.position);
-      last = std::max(last, token.position);
-    }
-    length += field.weight * static_cast<double>(Analyzer::length(*field.tokens));
-    base += last + kFieldGap;
-  }
-
   std::vector<TermId> doc_terms;
-  doc_terms.reserve(order.size());
-  for (std::string_view text : order) {
-    Occurrences &occ = occurrences[text];
-    auto [it, inserted] = dictionary_.try_emplace(std::string(text), 0);
+  doc_terms.reserve(document.terms.size());
+  for (const DocumentTerm &t : document.terms) {
+    auto [it, inserted] = dictionary_.try_emplace(t.term, 0);
     if (inserted) {
       it->second = static_cast<TermId>(terms_.size());
-      terms_.emplace_back(text);
+      terms_.push_back(t.term);
       postings_.emplace_back();
       postings_.back().pos_from.push_back(0);
     }
     Postings &p = postings_[it->second];
-    std::sort(occ.positions.begin(), occ.positions.end());
     p.docs.push_back(doc);
-    p.tfs.push_back(static_cast<float>(occ.tf));
-    p.positions.insert(p.positions.end(), occ.positions.begin(), occ.positions.end());
+    p.tfs.push_back(t.tf);
+    p.positions.insert(p.positions.end(), t.positions.begin(), t.positions.end());
     p.pos_from.push_back(static_cast<std::uint32_t>(p.positions.size()));
     ++p.live_docs;
     doc_terms.push_back(it->second);
   }
-  keys_.push_back(key);
-  lengths_.push_back(length);
+  keys_.push_back(document.key);
+  lengths_.push_back(document.length);
   alive_.push_back(true);
   doc_terms_.push_back(std::move(doc_terms));
   ++live_;
-  total_length_ += length;
+  total_length_ += document.length;
   ++version_;
   return doc;
 }

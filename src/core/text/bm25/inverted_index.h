@@ -32,6 +32,8 @@ struct Field {
   double weight = 1.0;
 };
 
+struct AnalysedDocument;
+
 struct Postings {
   std::vector<DocId> docs;              // ascending
   std::vector<float> tfs;               // weighted term frequency per posting
@@ -49,6 +51,8 @@ class InvertedIndex {
 
   // Adds a document under the caller's key (a row id, a product id). Returns its DocId.
   DocId add(std::int64_t key, const std::vector<Field> &fields);
+  // Adds a document analysed beforehand (analyse_document in document.h).
+  DocId add_document(const AnalysedDocument &document);
   // Tombstones a document; its postings stay but no longer match or count. Idempotent.
   void remove(DocId doc);
 

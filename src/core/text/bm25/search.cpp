@@ -43,10 +43,7 @@ class TopK {
   std::vector<Hit> heap_;  // a heap whose front is the worst kept hit
 };
 
-struct Opened {
-  std::vector<CursorPtr> must, should, must_not;
-  bool impossible = false;  // a required clause matches nothing
-};
+using Opened = OpenedQuery;
 
 Opened open(const InvertedIndex &index, const Query &query, const Params &params) {
   Opened o;
@@ -72,8 +69,7 @@ bool excluded(std::vector<CursorPtr> &must_not, DocId d) {
   return false;
 }
 
-void block_max_wand(const InvertedIndex &index, Opened &o, TopK &top, CancelCheck &cancel,
-                    SearchStats &stats) {
+void block_max_wand(Opened &o, TopK &top, CancelCheck &cancel, SearchStats &stats) {
   std::vector<Cursor *> cursors;
   for (auto &c : o.should) cursors.push_back(c.get());
   auto by_doc = [](const Cursor *a, const Cursor *b) { return a->doc() < b->doc(); };
@@ -110,7 +106,7 @@ void block_max_wand(const InvertedIndex &index, Opened &o, TopK &top, CancelChec
           double score = 0.0;
           for (std::size_t i = 0; i <= pivot; ++i) score += cursors[i]->score();
           ++stats.scored;
-          top.offer({pivot_doc, index.key(pivot_doc), score});
+          top.offer({pivot_doc, 0, score});
         }
         for (std::size_t i = 0; i <= pivot; ++i) cursors[i]->next();
       } else {
@@ -131,8 +127,7 @@ void block_max_wand(const InvertedIndex &index, Opened &o, TopK &top, CancelChec
   }
 }
 
-void conjunctive(const InvertedIndex &index, Opened &o, TopK &top, CancelCheck &cancel,
-                 SearchStats &stats) {
+void conjunctive(Opened &o, TopK &top, CancelCheck &cancel, SearchStats &stats) {
   double optional_bound = 0.0;
   for (auto &c : o.should) optional_bound += c->max_score();
   // The rarest list leads, so the intersection is walked from its shortest side.
@@ -163,7 +158,7 @@ void conjunctive(const InvertedIndex &index, Opened &o, TopK &top, CancelCheck &
         if (c->doc() == d) score += c->score();
       }
       ++stats.scored;
-      top.offer({d, index.key(d), score});
+      top.offer({d, 0, score});
     }
     if (d == kNoDoc - 1) return;
     ++d;
@@ -178,13 +173,21 @@ std::vector<Hit> top_k(const InvertedIndex &index, const Query &query, std::size
   index.prepare(params);
   SearchStats local;
   SearchStats &s = stats != nullptr ? *stats : local;
-  TopK top(k);
   Opened o = open(index, query, params);
+  std::vector<Hit> hits = top_k(o, k, cancel, &s);
+  for (Hit &h : hits) h.key = index.key(h.doc);
+  return hits;
+}
+
+std::vector<Hit> top_k(OpenedQuery &o, std::size_t k, CancelCheck &cancel, SearchStats *stats) {
+  SearchStats local;
+  SearchStats &s = stats != nullptr ? *stats : local;
+  TopK top(k);
   if (o.impossible || k == 0) return {};
   if (!o.must.empty()) {
-    conjunctive(index, o, top, cancel, s);
+    conjunctive(o, top, cancel, s);
   } else {
-    block_max_wand(index, o, top, cancel, s);
+    block_max_wand(o, top, cancel, s);
   }
   return std::move(top).sorted();
 }

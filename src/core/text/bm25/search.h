@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/cancel.h"
+#include "core/text/bm25/cursor.h"
 #include "core/text/bm25/inverted_index.h"
 #include "core/text/bm25/query.h"
 
@@ -34,6 +35,16 @@ struct SearchStats {
 
 std::vector<Hit> top_k(const InvertedIndex &index, const Query &query, std::size_t k,
                        const Params &params, CancelCheck &cancel, SearchStats *stats = nullptr);
+
+// A query's cursors, opened over some corpus (an in-memory index, or index segments).
+struct OpenedQuery {
+  std::vector<std::unique_ptr<Cursor>> must, should, must_not;
+  bool impossible = false;  // a required clause matches nothing
+};
+
+// top_k over opened cursors (consumed). Hit::key is left 0: the caller maps DocIds to keys.
+std::vector<Hit> top_k(OpenedQuery &query, std::size_t k, CancelCheck &cancel,
+                       SearchStats *stats = nullptr);
 
 std::vector<Hit> score_all(const InvertedIndex &index, const Query &query, const Params &params,
                            CancelCheck &cancel);

@@ -1,0 +1,256 @@
+// Cursors over segment postings, phrase matching across segments, and corpus-wide search.
+#include "core/text/bm25/corpus.h"
+
+#include <algorithm>
+#include <string>
+
+namespace commerce::text::bm25 {
+namespace {
+
+// k1 (1 - b + b len/avgdl), written as InvertedIndex::prepare writes it so scores agree exactly.
+struct Norm {
+  double k1, b, average;
+  double operator()(double length) const {
+    const double relative = average > 0.0 ? length / average : 1.0;
+    return k1 * (1.0 - b + b * relative);
+  }
+};
+
+struct Part {
+  const SegmentView *segment;
+  const DictionaryEntry *entry;
+};
+
+// One term's postings across the segments that hold it, in corpus document order.
+class SegmentTermCursor final : public Cursor {
+ public:
+  SegmentTermCursor(std::vector<Part> parts, double weight, Norm norm)
+      : parts_(std::move(parts)), skips_(parts_.size()), weight_(weight), norm_(norm) {
+    for (const Part &p : parts_)
+      max_score_ = std::max(max_score_, weight_ * bound(p.entry->max_tf, p.entry->min_length));
+    load(0, 0);
+    settle();
+  }
+
+  void next() override {
+    ++i_;
+    settle();
+  }
+
+  void advance(DocId target) override {
+    if (doc_ == kNoDoc || doc_ >= target) return;
+    while (p_ < parts_.size()) {
+      const DocId base = parts_[p_].segment->base;
+      const DocId local = target > base ? target - base : 0;
+      const std::vector<SkipEntry> &skips = skips_of(p_);
+      std::size_t b = b_;
+      while (b < skips.size() && skips[b].last < local) ++b;
+      if (b == skips.size()) {
+        load(p_ + 1, 0);
+        continue;
+      }
+      const std::size_t from = b == b_ ? i_ : 0;
+      load(p_, b);
+      i_ = static_cast<std::size_t>(
+          std::lower_bound(block_.docs.begin() + static_cast<std::ptrdiff_t>(from),
+                           block_.docs.end(), local) -
+          block_.docs.begin());
+      settle();
+      return;
+    }
+    doc_ = kNoDoc;
+  }
+
+  double score() const override {
+    const double tf = block_.tfs[i_];
+    return weight_ * tf / (tf + norm_(block_.lengths[i_]));
+  }
+
+  double block_bound(DocId target, DocId *last) override {
+    while (bp_ < parts_.size()) {
+      const DocId base = parts_[bp_].segment->base;
+      const DocId local = target > base ? target - base : 0;
+      const std::vector<SkipEntry> &skips = skips_of(bp_);
+      while (bb_ < skips.size() && skips[bb_].last < local) ++bb_;
+      if (bb_ < skips.size()) {
+        *last = base + skips[bb_].last;
+        return weight_ * bound(skips[bb_].max_tf, skips[bb_].min_length);
+      }
+      ++bp_;
+      bb_ = 0;
+    }
+    *last = kNoDoc;
+    return 0.0;
+  }
+
+  // The current document's positions and length (phrases).
+  std::span<const std::uint32_t> positions() { return block_.positions(i_); }
+  double length() const { return block_.lengths[i_]; }
+
+ private:
+  double bound(float max_tf, float min_length) const {
+    const double tf = max_tf;
+    return tf / (tf + norm_(min_length));
+  }
+
+  const std::vector<SkipEntry> &skips_of(std::size_t p) {
+    if (skips_[p].empty()) skips_[p] = read_skips(*parts_[p].segment->bytes, *parts_[p].entry);
+    return skips_[p];
+  }
+
+  // Makes block b of part p current (decoding it unless it already is), at its first posting.
+  void load(std::size_t p, std::size_t b) {
+    p_ = p;
+    b_ = b;
+    if (p_ >= parts_.size()) return;
+    if (loaded_p_ == p_ && loaded_b_ == b_) return;
+    block_.load(*parts_[p_].segment->bytes, parts_[p_].entry->postings, skips_of(p_)[b_]);
+    loaded_p_ = p_;
+    loaded_b_ = b_;
+    i_ = 0;
+  }
+
+  void settle() {
+    while (p_ < parts_.size()) {
+      if (i_ < block_.size() && loaded_p_ == p_ && loaded_b_ == b_) {
+        doc_ = parts_[p_].segment->base + block_.docs[i_];
+        return;
+      }
+      if (b_ + 1 < skips_of(p_).size()) {
+        load(p_, b_ + 1);
+      } else {
+        load(p_ + 1, 0);
+      }
+      i_ = 0;
+    }
+    doc_ = kNoDoc;
+  }
+
+  std::vector<Part> parts_;
+  std::vector<std::vector<SkipEntry>> skips_;
+  double weight_;
+  Norm norm_;
+  BlockDecoder block_;
+  std::size_t p_ = 0, b_ = 0, i_ = 0;
+  std::size_t loaded_p_ = SIZE_MAX, loaded_b_ = SIZE_MAX;
+  std::size_t bp_ = 0, bb_ = 0;  // bounds only move forward, like the cursor
+};
+
+std::vector<Part> parts_of(const Corpus &corpus, std::string_view term) {
+  std::vector<Part> parts;
+  for (const SegmentView &s : corpus.segments())
+    if (const DictionaryEntry *e = s.dictionary->find(term)) parts.push_back(Part{&s, e});
+  return parts;
+}
+
+// Documents where every term of the phrase occurs at its offset, with how often, scored as one
+// term whose IDF is the sum of its words' (as cursor.cpp's open_phrase does in memory).
+std::unique_ptr<Cursor> open_phrase(const Corpus &corpus, const Alternative &alt, Norm norm,
+                                    const Params &params) {
+  std::vector<std::unique_ptr<SegmentTermCursor>> cursors;
+  double idf_sum = 0.0;
+  for (const std::string &term : alt.terms) {
+    std::vector<Part> parts = parts_of(corpus, term);
+    if (parts.empty()) return nullptr;
+    idf_sum += idf(corpus.documents(), corpus.df(term));
+    cursors.push_back(std::make_unique<SegmentTermCursor>(std::move(parts), 1.0, norm));
+  }
+  const double weight = alt.boost * idf_sum * (params.k1 + 1.0);
+  std::vector<DocId> docs;
+  std::vector<double> scores;
+  SegmentTermCursor &lead = *cursors[0];
+  for (; lead.doc() != kNoDoc; lead.next()) {
+    const DocId d = lead.doc();
+    bool all = true;
+    for (std::size_t t = 1; t < cursors.size() && all; ++t) {
+      cursors[t]->advance(d);
+      all = cursors[t]->doc() == d;
+    }
+    if (!all) continue;
+    std::size_t matches = 0;
+    for (std::uint32_t start : lead.positions()) {
+      bool ok = true;
+      for (std::size_t t = 1; t < cursors.size() && ok; ++t) {
+        const auto pos = cursors[t]->positions();
+        ok = std::binary_search(pos.begin(), pos.end(), start + alt.offsets[t]);
+      }
+      matches += ok ? 1 : 0;
+    }
+    if (matches == 0) continue;
+    const double tf = static_cast<double>(matches);
+    docs.push_back(d);
+    scores.push_back(weight * tf / (tf + norm(lead.length())));
+  }
+  return list_cursor(std::move(docs), std::move(scores), kSegmentBlockSize);
+}
+
+std::unique_ptr<Cursor> open_alternative(const Corpus &corpus, const Alternative &alt, Norm norm,
+                                         const Params &params) {
+  if (alt.is_phrase()) return open_phrase(corpus, alt, norm, params);
+  std::vector<Part> parts = parts_of(corpus, alt.terms[0]);
+  if (parts.empty()) return nullptr;
+  const double weight =
+      alt.boost * idf(corpus.documents(), corpus.df(alt.terms[0])) * (params.k1 + 1.0);
+  return std::make_unique<SegmentTermCursor>(std::move(parts), weight, norm);
+}
+
+}  // namespace
+
+Corpus::Corpus(std::vector<SegmentView> segments) : segments_(std::move(segments)) {
+  for (SegmentView &s : segments_) {
+    s.base = static_cast<DocId>(documents_);
+    documents_ += s.header.documents;
+    total_length_ += s.header.total_length;
+  }
+}
+
+std::uint64_t Corpus::df(std::string_view term) const {
+  std::uint64_t n = 0;
+  for (const SegmentView &s : segments_)
+    if (const DictionaryEntry *e = s.dictionary->find(term)) n += e->df;
+  return n;
+}
+
+std::int64_t Corpus::key(DocId doc) const {
+  auto it = std::upper_bound(segments_.begin(), segments_.end(), doc,
+                             [](DocId d, const SegmentView &s) { return d < s.base; });
+  const SegmentView &s = *(it - 1);
+  return segment_key(s, doc - s.base);
+}
+
+void CorpusVocabulary::for_each(const Visit &visit) const {
+  for (const SegmentView &s : corpus_.segments())
+    for (const DictionaryEntry &e : s.dictionary->entries()) visit(s.dictionary->text(e), e.df);
+}
+
+OpenedQuery open_query(const Corpus &corpus, const Query &query, const Params &params) {
+  check_params(params);
+  const Norm norm{params.k1, params.b, corpus.average_length()};
+  OpenedQuery o;
+  for (const Clause &clause : query.clauses) {
+    std::vector<std::unique_ptr<Cursor>> children;
+    for (const Alternative &alt : clause.alternatives)
+      if (auto c = open_alternative(corpus, alt, norm, params)) children.push_back(std::move(c));
+    if (children.empty()) {
+      o.impossible = o.impossible || clause.occur == Occur::kMust;
+      continue;
+    }
+    std::unique_ptr<Cursor> c =
+        children.size() == 1 ? std::move(children[0]) : union_cursor(std::move(children));
+    (clause.occur == Occur::kMust     ? o.must
+     : clause.occur == Occur::kShould ? o.should
+                                      : o.must_not)
+        .push_back(std::move(c));
+  }
+  return o;
+}
+
+std::vector<Hit> corpus_top_k(const Corpus &corpus, const Query &query, std::size_t k,
+                              const Params &params, CancelCheck &cancel, SearchStats *stats) {
+  OpenedQuery o = open_query(corpus, query, params);
+  std::vector<Hit> hits = top_k(o, k, cancel, stats);
+  for (Hit &h : hits) h.key = corpus.key(h.doc);
+  return hits;
+}
+
+}  // namespace commerce::text::bm25

@@ -1,0 +1,309 @@
+// Writing and decoding the segment format described in segment.h.
+#include "core/text/bm25/segment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/error.h"
+
+namespace commerce::text::bm25 {
+namespace {
+
+void put_varint(std::vector<std::uint8_t> &out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<std::uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<std::uint8_t>(v));
+}
+
+template <typename T>
+void put_raw(std::vector<std::uint8_t> &out, T value) {
+  const auto *p = reinterpret_cast<const std::uint8_t *>(&value);
+  out.insert(out.end(), p, p + sizeof(T));
+}
+
+// Integers below 2^40 as varint(v << 1); anything else as varint(1) and the raw value.
+template <typename T>
+void put_number(std::vector<std::uint8_t> &out, T value) {
+  const double v = static_cast<double>(value);
+  if (v >= 0.0 && v < 1099511627776.0 && std::floor(v) == v) {
+    put_varint(out, static_cast<std::uint64_t>(v) << 1);
+  } else {
+    put_varint(out, 1);
+    put_raw(out, value);
+  }
+}
+
+[[noreturn]] void corrupted(const char *what) {
+  throw Error(sqlstate::kIndexCorrupted, std::string("commerce_bm25 segment is corrupted: ") + what,
+              "REINDEX the index.");
+}
+
+class Reader {
+ public:
+  Reader(const std::uint8_t *p, std::size_t n) : p_(p), end_(p + n) {}
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ >= end_) corrupted("truncated varint");
+      const std::uint8_t b = *p_++;
+      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    corrupted("overlong varint");
+  }
+  template <typename T>
+  T raw() {
+    if (end_ - p_ < static_cast<std::ptrdiff_t>(sizeof(T))) corrupted("truncated value");
+    T v;
+    std::memcpy(&v, p_, sizeof(T));
+    p_ += sizeof(T);
+    return v;
+  }
+  template <typename T>
+  T number() {
+    const std::uint64_t code = varint();
+    if (code == 1) return raw<T>();
+    return static_cast<T>(code >> 1);
+  }
+  std::string_view bytes(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) < n) corrupted("truncated text");
+    std::string_view s(reinterpret_cast<const char *>(p_), n);
+    p_ += n;
+    return s;
+  }
+  std::size_t offset(const std::uint8_t *base) const { return static_cast<std::size_t>(p_ - base); }
+  bool done() const { return p_ >= end_; }
+
+ private:
+  const std::uint8_t *p_, *end_;
+};
+
+// The largest float not above v: the bound must never exceed a real length.
+float float_down(double v) {
+  float f = static_cast<float>(v);
+  if (static_cast<double>(f) > v) f = std::nextafter(f, -1.0f);
+  return f;
+}
+
+}  // namespace
+
+void VectorSink::write(const void *data, std::size_t size) {
+  const auto *p = static_cast<const std::uint8_t *>(data);
+  bytes.insert(bytes.end(), p, p + size);
+}
+
+void VectorSource::read(std::uint64_t offset, void *dst, std::size_t size) const {
+  if (offset + size > bytes_.size()) corrupted("read past the end");
+  std::memcpy(dst, bytes_.data() + offset, size);
+}
+
+SegmentWriter::SegmentWriter(ByteSink &sink, std::span<const std::int64_t> keys,
+                             std::span<const double> lengths)
+    : sink_(sink), lengths_(lengths.begin(), lengths.end()) {
+  if (keys.size() != lengths.size() || keys.size() >= kNoDoc)
+    corrupted("document table sizes differ");
+  std::vector<std::uint8_t> table;
+  table.reserve(std::min<std::size_t>(keys.size(), 4096) * 16);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    put_raw(table, keys[i]);
+    put_raw(table, lengths[i]);
+    total_length_ += lengths[i];
+    if (table.size() >= 65536) {
+      put(table.data(), table.size());
+      table.clear();
+    }
+  }
+  put(table.data(), table.size());
+}
+
+void SegmentWriter::put(const void *data, std::size_t size) {
+  sink_.write(data, size);
+  offset_ += size;
+}
+
+void SegmentWriter::add_term(std::string_view term, const TermPostings &p) {
+  if (p.docs.empty() || (terms_ > 0 && term <= last_term_)) corrupted("terms out of order");
+  last_term_.assign(term);
+  const std::uint64_t start = offset_;
+  const std::size_t n = p.docs.size();
+  const std::size_t blocks = (n + kSegmentBlockSize - 1) / kSegmentBlockSize;
+  skips_.assign(blocks, SkipEntry{});
+  std::vector<std::uint8_t> body;
+  float term_max_tf = 0.0f;
+  float term_min_length = std::numeric_limits<float>::max();
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::size_t from = b * kSegmentBlockSize, to = std::min(n, from + kSegmentBlockSize);
+    block_.clear();
+    positions_.clear();
+    SkipEntry &skip = skips_[b];
+    skip.max_tf = 0.0f;
+    skip.min_length = std::numeric_limits<float>::max();
+    DocId previous = 0;
+    for (std::size_t i = from; i < to; ++i) {
+      const DocId d = p.docs[i];
+      if (d >= lengths_.size() || (i > from && d <= previous)) corrupted("postings out of order");
+      put_varint(block_, i == from ? d : d - previous);
+      previous = d;
+      put_number(block_, p.tfs[i]);
+      put_number(block_, lengths_[d]);
+      skip.max_tf = std::max(skip.max_tf, p.tfs[i]);
+      skip.min_length = std::min(skip.min_length, float_down(lengths_[d]));
+      put_varint(positions_, p.pos_from[i + 1] - p.pos_from[i]);
+      std::uint32_t last = 0;
+      for (std::uint32_t k = p.pos_from[i]; k < p.pos_from[i + 1]; ++k) {
+        put_varint(positions_, p.positions[k] - last);
+        last = p.positions[k];
+      }
+    }
+    skip.last = previous;
+    term_max_tf = std::max(term_max_tf, skip.max_tf);
+    term_min_length = std::min(term_min_length, skip.min_length);
+    const std::size_t before = body.size();
+    put_varint(body, block_.size());
+    body.insert(body.end(), block_.begin(), block_.end());
+    body.insert(body.end(), positions_.begin(), positions_.end());
+    skip.offset = static_cast<std::uint32_t>(blocks * sizeof(SkipEntry) + before);
+    skip.size = static_cast<std::uint32_t>(body.size() - before);
+  }
+  if (blocks * sizeof(SkipEntry) + body.size() > 0xffffffffu)
+    throw Error(sqlstate::kProgramLimitExceeded, "postings of one term exceed 4 GB",
+                "Index fewer rows or shorter documents.");
+  put(skips_.data(), blocks * sizeof(SkipEntry));
+  put(body.data(), body.size());
+
+  put_varint(dictionary_, term.size());
+  dictionary_.insert(dictionary_.end(), term.begin(), term.end());
+  put_varint(dictionary_, n);
+  put_varint(dictionary_, start);
+  put_varint(dictionary_, blocks);
+  put_raw(dictionary_, term_max_tf);
+  put_raw(dictionary_, term_min_length);
+  ++terms_;
+}
+
+SegmentHeader SegmentWriter::finish() {
+  SegmentHeader h;
+  h.documents = static_cast<std::uint32_t>(lengths_.size());
+  h.terms = terms_;
+  h.total_length = total_length_;
+  h.dictionary_offset = offset_;
+  h.dictionary_bytes = dictionary_.size();
+  put(dictionary_.data(), dictionary_.size());
+  h.total_bytes = offset_;
+  return h;
+}
+
+SegmentHeader write_segment(const InvertedIndex &index, std::span<const std::int64_t> keys,
+                            ByteSink &sink) {
+  const std::size_t n = index.document_slots();
+  std::vector<double> lengths(n);
+  for (DocId d = 0; d < n; ++d) {
+    if (!index.alive(d)) corrupted("tombstone in a new segment");
+    lengths[d] = index.length(d);
+  }
+  std::vector<TermId> order;
+  order.reserve(index.term_count());
+  for (TermId t = 0; t < index.term_count(); ++t)
+    if (!index.postings(t).docs.empty()) order.push_back(t);
+  std::sort(order.begin(), order.end(),
+            [&](TermId a, TermId b) { return index.term(a) < index.term(b); });
+  SegmentWriter writer(sink, keys, lengths);
+  for (TermId t : order) {
+    const Postings &p = index.postings(t);
+    writer.add_term(index.term(t), TermPostings{p.docs, p.tfs, p.pos_from, p.positions});
+  }
+  return writer.finish();
+}
+
+Dictionary::Dictionary(const ByteSource &source, const SegmentHeader &header) {
+  std::vector<std::uint8_t> raw(header.dictionary_bytes);
+  source.read(header.dictionary_offset, raw.data(), raw.size());
+  Reader r(raw.data(), raw.size());
+  entries_.reserve(header.terms);
+  while (!r.done()) {
+    DictionaryEntry e;
+    const std::size_t size = r.varint();
+    e.text_offset = static_cast<std::uint32_t>(text_.size());
+    e.text_size = static_cast<std::uint32_t>(size);
+    text_.append(r.bytes(size));
+    e.df = static_cast<std::uint32_t>(r.varint());
+    e.postings = r.varint();
+    e.blocks = static_cast<std::uint32_t>(r.varint());
+    e.max_tf = r.raw<float>();
+    e.min_length = r.raw<float>();
+    entries_.push_back(e);
+  }
+  if (entries_.size() != header.terms) corrupted("dictionary size");
+}
+
+const DictionaryEntry *Dictionary::find(std::string_view term) const {
+  auto it =
+      std::lower_bound(entries_.begin(), entries_.end(), term,
+                       [&](const DictionaryEntry &e, std::string_view t) { return text(e) < t; });
+  if (it == entries_.end() || text(*it) != term) return nullptr;
+  return &*it;
+}
+
+std::int64_t segment_key(const SegmentView &s, DocId local) {
+  std::int64_t key;
+  s.bytes->read(static_cast<std::uint64_t>(local) * 16, &key, sizeof(key));
+  return key;
+}
+
+double segment_length(const SegmentView &s, DocId local) {
+  double length;
+  s.bytes->read(static_cast<std::uint64_t>(local) * 16 + 8, &length, sizeof(length));
+  return length;
+}
+
+std::vector<SkipEntry> read_skips(const ByteSource &bytes, const DictionaryEntry &entry) {
+  std::vector<SkipEntry> skips(entry.blocks);
+  bytes.read(entry.postings, skips.data(), skips.size() * sizeof(SkipEntry));
+  return skips;
+}
+
+void BlockDecoder::load(const ByteSource &bytes, std::uint64_t postings, const SkipEntry &skip) {
+  raw_.resize(skip.size);
+  bytes.read(postings + skip.offset, raw_.data(), skip.size);
+  Reader r(raw_.data(), raw_.size());
+  const std::size_t main = r.varint();
+  const std::size_t main_start = r.offset(raw_.data());
+  docs.clear();
+  tfs.clear();
+  lengths.clear();
+  Reader m(raw_.data() + main_start, main);
+  DocId d = 0;
+  while (!m.done()) {
+    d = docs.empty() ? static_cast<DocId>(m.varint()) : d + static_cast<DocId>(m.varint());
+    docs.push_back(d);
+    tfs.push_back(m.number<float>());
+    lengths.push_back(m.number<double>());
+  }
+  positions_at_ = main_start + main;
+  positions_ready_ = false;
+}
+
+std::span<const std::uint32_t> BlockDecoder::positions(std::size_t i) {
+  if (!positions_ready_) {
+    Reader r(raw_.data() + positions_at_, raw_.size() - positions_at_);
+    pos_from_.assign(1, 0);
+    positions_.clear();
+    for (std::size_t k = 0; k < docs.size(); ++k) {
+      const std::size_t count = r.varint();
+      std::uint32_t last = 0;
+      for (std::size_t j = 0; j < count; ++j) {
+        last += static_cast<std::uint32_t>(r.varint());
+        positions_.push_back(last);
+      }
+      pos_from_.push_back(static_cast<std::uint32_t>(positions_.size()));
+    }
+    positions_ready_ = true;
+  }
+  return std::span<const std::uint32_t>(positions_)
+      .subspan(pos_from_[i], pos_from_[i + 1] - pos_from_[i]);
+}
+
+}  // namespace commerce::text::bm25
