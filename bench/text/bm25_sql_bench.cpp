@@ -41,6 +41,11 @@ constexpr int kQualityRows = 20000;
 constexpr const char *kIndexOptions =
     "WITH (analyzer = 'english', k1 = 1.2, b = 0.75, weights = '3,1', typos = off)";
 
+constexpr const char *kBm25Top10 = "SELECT id FROM bench_products ORDER BY name <&> $1 LIMIT 10";
+constexpr const char *kTsRankTop10 =
+    "SELECT id FROM bench_products WHERE tsv @@ $1::tsquery "
+    "ORDER BY ts_rank('{0.1, 0.2, 0.333333, 1.0}', tsv, $1::tsquery) DESC LIMIT 10";
+
 const commerce::bench::PgClient *client = nullptr;
 
 double seconds_since(Clock::time_point start) {
@@ -130,6 +135,21 @@ std::vector<std::string> tsqueries(const std::vector<std::string> &texts) {
   return out;
 }
 
+// EXPLAIN of `sql` with every $1 replaced by `value`, on one line.
+std::string plan(std::string sql, const std::string &value) {
+  for (std::size_t at; (at = sql.find("$1")) != std::string::npos;)
+    sql.replace(at, 2, "'" + value + "'");
+  PGresult *r =
+      client->check(PQexec(client->get(), ("EXPLAIN (COSTS OFF) " + sql).c_str()), "EXPLAIN");
+  std::string lines;
+  for (int i = 0; i < PQntuples(r); ++i) {
+    const std::string line = PQgetvalue(r, i, 0);
+    lines += " " + line.substr(line.find_first_not_of(' '));
+  }
+  PQclear(r);
+  return lines;
+}
+
 std::vector<std::string> column(PGresult *r, int col) {
   std::vector<std::string> out;
   for (int i = 0; i < PQntuples(r); ++i) out.push_back(PQgetvalue(r, i, col));
@@ -189,15 +209,11 @@ int main(int argc, char **argv) {
   start = Clock::now();
   client->exec("CREATE INDEX bench_products_gin ON bench_products USING gin (tsv)");
   const double gin_s = seconds_since(start);
-  const bool have_bm25 =
-      client->scalar("SELECT count(*) FROM pg_am WHERE amname = 'commerce_bm25'") == "1";
-  if (!have_bm25) std::printf("commerce_bm25 is not in this build: the ts_rank side only\n");
   start = Clock::now();
-  if (have_bm25)
-    client->exec(
-        "CREATE INDEX bench_products_bm25 ON bench_products USING commerce_bm25 "
-        "(name, description) " +
-        std::string(kIndexOptions));
+  client->exec(
+      "CREATE INDEX bench_products_bm25 ON bench_products USING commerce_bm25 "
+      "(name, description) " +
+      std::string(kIndexOptions));
   const double bm25_s = seconds_since(start);
   client->exec("VACUUM ANALYZE bench_products");
 
@@ -208,16 +224,13 @@ int main(int argc, char **argv) {
       "| GIN on a stored tsvector | %.1f | %s | tsvector column: %.1f s to compute, "
       "table grows to %s |\n",
       gin_s, size("bench_products_gin").c_str(), tsv_s, size("bench_products").c_str());
-  if (have_bm25) {
-    std::printf("| commerce_bm25 (name, description) | %.1f | %s | - |\n", bm25_s,
-                size("bench_products_bm25").c_str());
-    client->prepare("bm25", "SELECT id FROM bench_products ORDER BY name <&> $1 LIMIT 10", 1);
-  }
+  std::printf("| commerce_bm25 (name, description) | %.1f | %s | - |\n", bm25_s,
+              size("bench_products_bm25").c_str());
+  client->prepare("bm25", kBm25Top10, 1);
+  std::printf("plan: %s\n", plan(kBm25Top10, "wireless headphones").c_str());
   client->prepare("tsquery", "SELECT replace(plainto_tsquery('english', $1)::text, '&', '|')", 1);
-  client->prepare("ts_rank",
-                  "SELECT id FROM bench_products WHERE tsv @@ $1::tsquery "
-                  "ORDER BY ts_rank('{0.1, 0.2, 0.333333, 1.0}', tsv, $1::tsquery) DESC LIMIT 10",
-                  1);
+  client->prepare("ts_rank", kTsRankTop10, 1);
+  std::printf("plan: %s\n", plan(kTsRankTop10, "wireless | headphon").c_str());
   client->prepare("matches", "SELECT count(*) FROM bench_products WHERE tsv @@ $1::tsquery", 1);
 
   std::vector<QuerySet> sets = drawn_sets(searchable);
@@ -232,9 +245,9 @@ int main(int argc, char **argv) {
       "|---|---|---|---|---|---|---|---|---|\n");
   for (const QuerySet &set : sets) {
     const auto tsq = tsqueries(set.texts);
-    if (have_bm25) run("bm25", set.texts, set.texts.size());  // warm
+    run("bm25", set.texts, set.texts.size());  // warm
     run("ts_rank", tsq, 5);
-    const Run bm25 = have_bm25 ? run("bm25", set.texts, set.texts.size()) : Run{};
+    const Run bm25 = run("bm25", set.texts, set.texts.size());
     const Run ts = run("ts_rank", tsq, kTsRankQueries);
     std::vector<double> counts;
     for (std::size_t i = 0; i < ts.ms.size(); ++i) {
@@ -261,10 +274,6 @@ int main(int argc, char **argv) {
         percentile(ts.ms, 0.95) / percentile(same, 0.95));
   }
 
-  if (!have_bm25) {
-    client->exec("DROP TABLE bench_products");
-    return 0;
-  }
   // Ranking check on a small copy: the index against bm25_score over a window of the same rows.
   client->exec(
       "CREATE TABLE bench_products_small AS SELECT id, name, description "
