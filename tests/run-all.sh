@@ -45,4 +45,6 @@ run_suite isolation "$PG_REGRESS_DIR/isolation/pg_isolation_regress" isolation_s
 # What pg_regress cannot show: crash recovery and a streaming standby, on servers of their own.
 log "Crash recovery and streaming standby (regress/hnsw_wal_test.sh)"
 "${SUDO[@]}" env PG_BIN="$PG_BIN" PGC_TEST_WORK="$work" bash "$PGC_ROOT/regress/hnsw_wal_test.sh" || status=1
+log "Crash recovery and streaming standby (regress/bm25_wal_test.sh)"
+"${SUDO[@]}" env PG_BIN="$PG_BIN" PGC_TEST_WORK="$work" bash "$PGC_ROOT/regress/bm25_wal_test.sh" || status=1
 exit $status

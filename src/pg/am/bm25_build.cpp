@@ -36,7 +36,7 @@ struct BuildWork {
   MetaData meta;
   std::unique_ptr<core::InvertedIndex> documents;
   std::vector<std::int64_t> keys;
-  std::size_t bytes = 0;  // rough memory of `documents`
+  std::size_t bytes = 0;  // rough memory of `documents`' postings
 };
 
 struct BuildState {
@@ -66,9 +66,10 @@ void write_out(BuildState &state) {
   if (work.meta.segment_count >= kMaxSegments / 2) {
     CancelCheck cancel = interrupt_check(256);
     const IndexSnapshot snapshot(state.index, false);
+    // No scan can read an index being built: the merged segments' pages are reused at once.
     replace_segments(
         state.index, snapshot, 0, snapshot.meta().segment_count, false,
-        [](std::int64_t) { return false; }, cancel);
+        [](std::int64_t) { return false; }, cancel, true);
     call_pg([&] { read_meta(state.index, &work.meta); });
   }
 }
@@ -86,8 +87,11 @@ void build_callback(Relation, ItemPointer tid, Datum *values, bool *isnull, bool
       for (const core::DocumentTerm &t : doc.terms) positions += t.positions.size();
       work.documents->add_document(doc);
       work.keys.push_back(key);
-      work.bytes += 64 + doc.terms.size() * 48 + positions * 4;
-      if (work.bytes > state->budget_bytes) write_out(*state);
+      // Per posting: document, tf, position offset and the document's term list (4 bytes each),
+      // per position 4 bytes, with vectors' growth slack; per term its dictionary entry and
+      // postings vectors.
+      work.bytes += 64 + doc.terms.size() * 24 + positions * 6;
+      if (work.bytes + work.documents->term_count() * 320 > state->budget_bytes) write_out(*state);
     });
     state->rows_indexed += 1;
   }

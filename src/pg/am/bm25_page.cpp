@@ -212,6 +212,28 @@ void mark_deleted(Relation index, const BlockNumber *blocks, int count) {
   for (int i = 0; i < count; ++i) UnlockReleaseBuffer(buffers[i]);
 }
 
+void free_pages(Relation index, const BlockNumber *blocks, int count) {
+  Buffer buffers[MAX_GENERIC_XLOG_PAGES];
+  for (int i = 0; i < count; ++i) {
+    buffers[i] = ReadBuffer(index, blocks[i]);
+    LockBuffer(buffers[i], BUFFER_LOCK_EXCLUSIVE);
+  }
+  GenericXLogState *state = GenericXLogStart(index);
+  for (int i = 0; i < count; ++i) {
+    Page page = GenericXLogRegisterBuffer(state, buffers[i], GENERIC_XLOG_FULL_IMAGE);
+    init_page_image(reinterpret_cast<char *>(page), kFreePage, 0, InvalidBlockNumber);
+  }
+  GenericXLogFinish(state);
+  for (int i = 0; i < count; ++i) {
+    UnlockReleaseBuffer(buffers[i]);
+    RecordFreeIndexPage(index, blocks[i]);
+  }
+}
+
+void make_free_pages_visible(Relation index) {
+  IndexFreeSpaceMapVacuum(index);
+}
+
 std::size_t max_pending_record() {
   return 2048;
 }
@@ -258,7 +280,8 @@ void append_pending(Relation index, MetaData *meta, const char *record, std::siz
   UnlockReleaseBuffer(meta_buffer);
 }
 
-BlockNumber recycle_pages(Relation index, BufferAccessStrategy strategy, BlockNumber *deleted) {
+BlockNumber recycle_pages(Relation index, BufferAccessStrategy strategy, const bool *referenced,
+                          BlockNumber count, BlockNumber *deleted) {
   const BlockNumber blocks = RelationGetNumberOfBlocks(index);
   BlockNumber free_pages = 0;
   *deleted = 0;
@@ -268,7 +291,15 @@ BlockNumber recycle_pages(Relation index, BufferAccessStrategy strategy, BlockNu
     LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
     Page page = BufferGetPage(buffer);
     bool is_free = PageIsNew(page) || opaque_of(page)->kind == kFreePage;
-    if (!is_free && (opaque_of(page)->flags & kDeletedFlag) != 0) {
+    const bool in_use = block < count && referenced[block];
+    if (!is_free && !in_use && (opaque_of(page)->flags & kDeletedFlag) == 0) {
+      GenericXLogState *state = GenericXLogStart(index);
+      PageOpaque *o = opaque_of(GenericXLogRegisterBuffer(state, buffer, 0));
+      o->flags |= kDeletedFlag;
+      o->deleted_xid = U64FromFullTransactionId(ReadNextFullTransactionId());
+      GenericXLogFinish(state);
+      *deleted += 1;
+    } else if (!is_free && (opaque_of(page)->flags & kDeletedFlag) != 0) {
       const FullTransactionId xid = FullTransactionIdFromU64(opaque_of(page)->deleted_xid);
       if (GlobalVisCheckRemovableFullXid(nullptr, xid)) {
         GenericXLogState *state = GenericXLogStart(index);

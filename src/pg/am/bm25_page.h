@@ -132,6 +132,10 @@ void copy_page(Relation index, BlockNumber block, char *image);
 
 // Marks up to 4 pages deleted as of the next transaction id (one WAL record).
 void mark_deleted(Relation index, const BlockNumber *blocks, int count);
+// Turns up to 4 pages into free pages at once and gives them to the free space map: only for
+// pages no scan can be reading (an index being built). Call make_free_pages_visible after.
+void free_pages(Relation index, const BlockNumber *blocks, int count);
+void make_free_pages_visible(Relation index);
 
 // Appends an encoded document to the pending list and updates the meta page (tail page, new
 // page and meta page in one WAL record). `meta` is the caller's copy, updated too. Call under
@@ -141,8 +145,12 @@ void append_pending(Relation index, MetaData *meta, const char *record, std::siz
 // Largest pending record; longer documents go straight into a segment.
 std::size_t max_pending_record();
 
-// VACUUM's recycling pass: pages deleted long enough ago become free pages and are given to the
-// free space map; returns the number of free pages.
-BlockNumber recycle_pages(Relation index, BufferAccessStrategy strategy, BlockNumber *deleted);
+// VACUUM's recycling pass, under the writers' lock: pages deleted long enough ago become free
+// pages and are given to the free space map; pages that no segment or pending list references
+// and that are not marked (left by a merge that failed midway) are marked deleted, to be freed
+// by a later VACUUM. referenced[b] says whether block b (< count) is in use. Returns the number
+// of free pages; *deleted counts the pages still waiting.
+BlockNumber recycle_pages(Relation index, BufferAccessStrategy strategy, const bool *referenced,
+                          BlockNumber count, BlockNumber *deleted);
 
 }  // namespace commerce::pg::bm25

@@ -21,7 +21,7 @@ commerce::text::bm25::Query prepare_query(const IndexSnapshot &snapshot, std::st
   core::expand_synonyms(query, synonym_map(synonyms, analyzer));
   core::TypoOptions typos;
   typos.enabled = settings.typos;
-  core::expand_typos(query, core::CorpusVocabulary(snapshot.corpus()), typos);
+  if (typos.enabled) core::expand_typos(query, snapshot.typo_parts(), typos);
   return query;
 }
 

@@ -33,7 +33,13 @@ namespace {
 struct CachedSegment {
   std::vector<BlockNumber> data, directory;
   std::shared_ptr<const core::Dictionary> dictionary;
+  // Built by the first search with typos; a segment of many terms gets the deletion index.
+  mutable std::shared_ptr<const core::TypoIndex> typos;
 };
+
+// Below this many terms a typo lookup scans the segment's vocabulary instead of building the
+// deletion index (freshly flushed segments are small, and replaced often).
+constexpr std::size_t kTypoIndexFrom = 4096;
 
 class PageSource final : public core::ByteSource {
  public:
@@ -102,7 +108,8 @@ std::shared_ptr<const CachedSegment> cached_segment(Relation index, const Segmen
   const CacheKey key{index->rd_node.dbNode, index->rd_node.relNode, ref.id};
   if (auto it = cache.find(key); it != cache.end()) return it->second;
   std::size_t bytes = 0;
-  for (const auto &[k, v] : cache) bytes += v->dictionary->memory_bytes();
+  for (const auto &[k, v] : cache)
+    bytes += v->dictionary->memory_bytes() + (v->typos ? v->typos->memory_bytes() : 0);
   if (bytes > kCacheLimitBytes) cache.clear();
   auto segment = load_segment(index, ref);
   cache.emplace(key, segment);
@@ -221,6 +228,7 @@ struct IndexSnapshot::Impl {
   core::VectorSink pending_bytes;
   std::unique_ptr<core::VectorSource> pending_source;
   std::unique_ptr<core::SegmentView> pending;
+  mutable std::unique_ptr<core::TypoIndex> pending_typos;
 };
 
 IndexSnapshot::IndexSnapshot(Relation index, bool with_pending,
@@ -287,6 +295,28 @@ const core::SegmentView *IndexSnapshot::pending() const {
   return impl_->pending.get();
 }
 
+std::vector<const core::TypoIndex *> IndexSnapshot::typo_parts() const {
+  std::vector<const core::TypoIndex *> parts;
+  for (std::size_t i = 0; i < impl_->segments.size(); ++i) {
+    const CachedSegment &segment = *impl_->segments[i];
+    if (!segment.typos) {
+      const core::Corpus one({impl_->views[i]});
+      segment.typos = std::make_shared<core::TypoIndex>(
+          core::CorpusVocabulary(one), segment.dictionary->size() >= kTypoIndexFrom);
+    }
+    parts.push_back(segment.typos.get());
+  }
+  if (impl_->pending) {
+    if (!impl_->pending_typos) {
+      const core::Corpus pending({*impl_->pending});
+      impl_->pending_typos =
+          std::make_unique<core::TypoIndex>(core::CorpusVocabulary(pending), false);
+    }
+    parts.push_back(impl_->pending_typos.get());
+  }
+  return parts;
+}
+
 std::vector<BlockNumber> IndexSnapshot::segment_blocks(std::uint32_t i) const {
   std::vector<BlockNumber> blocks = impl_->segments[i]->directory;
   blocks.insert(blocks.end(), impl_->segments[i]->data.begin(), impl_->segments[i]->data.end());
@@ -296,7 +326,7 @@ std::vector<BlockNumber> IndexSnapshot::segment_blocks(std::uint32_t i) const {
 std::uint64_t replace_segments(Relation index, const IndexSnapshot &snapshot, std::uint32_t from,
                                std::uint32_t to, bool take_pending,
                                const std::function<bool(std::int64_t)> &dead,
-                               commerce::CancelCheck &cancel) {
+                               commerce::CancelCheck &cancel, bool free_now) {
   MetaData meta = snapshot.meta();
   std::vector<core::SegmentView> inputs = snapshot.views(from, to);
   if (take_pending && snapshot.pending() != nullptr) inputs.push_back(*snapshot.pending());
@@ -326,7 +356,15 @@ std::uint64_t replace_segments(Relation index, const IndexSnapshot &snapshot, st
     const std::vector<BlockNumber> blocks = snapshot.segment_blocks(i);
     unlinked.insert(unlinked.end(), blocks.begin(), blocks.end());
   }
-  mark_all_deleted(index, unlinked);
+  if (free_now) {
+    for (std::size_t i = 0; i < unlinked.size(); i += 4) {
+      const int n = static_cast<int>(std::min<std::size_t>(4, unlinked.size() - i));
+      call_pg([&] { free_pages(index, unlinked.data() + i, n); });
+    }
+    call_pg([&] { make_free_pages_visible(index); });
+  } else {
+    mark_all_deleted(index, unlinked);
+  }
   return merged.removed;
 }
 

@@ -14,6 +14,7 @@
 #include "core/cancel.h"
 #include "core/text/bm25/corpus.h"
 #include "core/text/bm25/document.h"
+#include "core/text/bm25/expansion.h"
 #include "core/text/bm25/segment.h"
 #include "pg/am/bm25_page.h"
 
@@ -56,6 +57,9 @@ class IndexSnapshot {
   const core::SegmentView *pending() const;
   // The pending list's pages, in chain order.
   const std::vector<BlockNumber> &pending_blocks() const { return pending_blocks_; }
+  // The vocabulary for typo expansion: each segment's (built once per backend and segment) and
+  // the pending documents'.
+  std::vector<const core::TypoIndex *> typo_parts() const;
   // Every page of segment i (directory and data).
   std::vector<BlockNumber> segment_blocks(std::uint32_t i) const;
 
@@ -69,11 +73,12 @@ class IndexSnapshot {
 
 // Replaces segments [from, to) of the snapshot's meta page (and the pending list when
 // take_pending) by one segment holding their documents minus those dead(key) says, then marks the
-// replaced pages deleted. Call under the writers' lock. Returns the documents dropped.
+// replaced pages deleted (or, with free_now, while building, frees them for the next segments).
+// Call under the writers' lock. Returns the documents dropped.
 std::uint64_t replace_segments(Relation index, const IndexSnapshot &snapshot, std::uint32_t from,
                                std::uint32_t to, bool take_pending,
                                const std::function<bool(std::int64_t)> &dead,
-                               commerce::CancelCheck &cancel);
+                               commerce::CancelCheck &cancel, bool free_now = false);
 
 // Moves the pending list (plus `extra` documents, e.g. one too long for it) into a new segment,
 // merged with the trailing segments that are not much larger (a logarithmic number of segments).

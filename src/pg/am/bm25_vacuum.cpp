@@ -52,7 +52,8 @@ std::uint64_t remove_dead(Relation index, IndexBulkDeleteCallback callback, void
     const std::vector<std::int64_t> keys = core::segment_keys(*snapshot.pending());
     if (std::any_of(keys.begin(), keys.end(), dead)) {
       const std::uint32_t n = snapshot.meta().segment_count;
-      removed += replace_segments(index, snapshot, n, n, true, dead, cancel);
+      const std::uint32_t from = n < kMaxSegments ? n : n - 1;  // a full list: merge the last
+      removed += replace_segments(index, snapshot, from, n, true, dead, cancel);
     }
   }
   return removed;
@@ -83,8 +84,22 @@ IndexBulkDeleteResult *vacuum_cleanup(IndexVacuumInfo *info, IndexBulkDeleteResu
     CancelCheck cancel = interrupt_check(256);
     flush_pending(index, {}, cancel);
   });
+  // No writer can extend the index while we hold the lock: `count` stays the size.
+  const BlockNumber count = RelationGetNumberOfBlocks(index);
+  bool *referenced = static_cast<bool *>(palloc0(sizeof(bool) * (count + 1)));
+  guarded([&] {
+    // What the meta page references now; everything else is free, deleted or an orphan.
+    const IndexSnapshot snapshot(index, true);
+    auto mark = [&](BlockNumber b) {
+      if (b < count) referenced[b] = true;
+    };
+    mark(kMetaBlock);
+    for (std::uint32_t i = 0; i < snapshot.meta().segment_count; ++i)
+      for (BlockNumber b : snapshot.segment_blocks(i)) mark(b);
+    for (BlockNumber b : snapshot.pending_blocks()) mark(b);
+  });
   BlockNumber deleted = 0;
-  const BlockNumber free_pages = recycle_pages(index, info->strategy, &deleted);
+  const BlockNumber free_pages = recycle_pages(index, info->strategy, referenced, count, &deleted);
   MetaData meta;
   read_meta(index, &meta);
   unlock_writers(index);

@@ -101,6 +101,87 @@ void expand_typos(Query &query, const InvertedIndex &index, const TypoOptions &o
 
 void expand_typos(Query &query, const Vocabulary &vocabulary, const TypoOptions &options) {
   if (!options.enabled) return;
+  const TypoIndex index(vocabulary, false);
+  expand_typos(query, std::vector<const TypoIndex *>{&index}, options);
+}
+
+TypoIndex::TypoIndex(const Vocabulary &vocabulary, bool with_deletions)
+    : with_deletions_(with_deletions) {
+  std::unordered_map<std::string, std::uint32_t> ids;
+  vocabulary.for_each([&](std::string_view term, std::uint64_t df) {
+    if (has_digit(term)) return;  // never a typo variant
+    auto [it, inserted] =
+        ids.try_emplace(std::string(term), static_cast<std::uint32_t>(terms_.size()));
+    if (!inserted) {
+      df_[it->second] += df;
+      return;
+    }
+    terms_.emplace_back(term);
+    points_.push_back(code_points(term));
+    df_.push_back(df);
+  });
+  for (std::uint32_t id = 0; id < terms_.size(); ++id) {
+    const std::size_t n = points_[id].size();
+    if (by_length_.size() <= n) by_length_.resize(n + 1);
+    by_length_[n].push_back(id);
+    bytes_ += terms_[id].size() + 4 * n + 64;
+    if (!with_deletions_) continue;
+    deletions_[points_[id]].push_back(id);
+    std::u32string variant;
+    for (std::size_t i = 0; i < n; ++i) {
+      variant = points_[id];
+      variant.erase(i, 1);
+      auto &list = deletions_[variant];
+      if (list.empty() || list.back() != id) list.push_back(id);
+      bytes_ += 4 * n + 48;
+    }
+  }
+}
+
+void TypoIndex::consider(
+    std::uint32_t id, std::string_view term, const std::u32string &word,
+    const std::u32string &typed, int max_edits,
+    std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const {
+  const std::string &candidate = terms_[id];
+  if (candidate == term) return;
+  const int d = std::min(bounded_edit_distance(word, points_[id], max_edits),
+                         bounded_edit_distance(typed, points_[id], max_edits));
+  if (d > max_edits) return;
+  auto [it, inserted] = near.try_emplace(candidate, d, 0);
+  it->second.second += df_[id];
+}
+
+void TypoIndex::find(std::string_view term, const std::u32string &word, const std::u32string &typed,
+                     int max_edits,
+                     std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const {
+  if (with_deletions_ && max_edits == 1) {
+    // A term one edit from a word shares a one-deletion variant (or itself) with it.
+    std::vector<std::uint32_t> candidates;
+    std::u32string variant;
+    for (const std::u32string *w : {&word, &typed}) {
+      for (std::size_t i = 0; i <= w->size(); ++i) {
+        variant = *w;
+        if (i < w->size()) variant.erase(i, 1);
+        if (auto it = deletions_.find(variant); it != deletions_.end())
+          candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+      }
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    for (std::uint32_t id : candidates) consider(id, term, word, typed, max_edits, near);
+    return;
+  }
+  const std::size_t shortest = std::min(word.size(), typed.size());
+  const std::size_t longest = std::max(word.size(), typed.size());
+  const std::size_t from =
+      shortest > static_cast<std::size_t>(max_edits) ? shortest - max_edits : 0;
+  for (std::size_t n = from; n <= longest + max_edits && n < by_length_.size(); ++n)
+    for (std::uint32_t id : by_length_[n]) consider(id, term, word, typed, max_edits, near);
+}
+
+void expand_typos(Query &query, const std::vector<const TypoIndex *> &parts,
+                  const TypoOptions &options) {
+  if (!options.enabled) return;
   for (Clause &clause : query.clauses) {
     if (clause.occur == Occur::kMustNot) continue;  // -word excludes exactly that word
     std::vector<Alternative> added;
@@ -113,23 +194,9 @@ void expand_typos(Query &query, const Vocabulary &vocabulary, const TypoOptions 
                             : length >= options.one_edit_from ? 1
                                                               : 0;
       if (max_edits == 0) continue;
-      // term -> (distance, document frequency summed over visits)
+      // term -> (distance, document frequency summed over the parts)
       std::unordered_map<std::string, std::pair<int, std::uint64_t>> near;
-      std::u32string other;
-      vocabulary.for_each([&](std::string_view candidate, std::uint64_t df) {
-        const auto bytes_apart =
-            std::abs(static_cast<long>(candidate.size()) - static_cast<long>(alt.terms[0].size()));
-        if (bytes_apart > 4L * (max_edits + 2) || candidate == alt.terms[0]) return;
-        if (has_digit(candidate)) return;
-        if (auto it = near.find(std::string(candidate)); it != near.end()) {
-          it->second.second += df;
-          return;
-        }
-        other = code_points(candidate);
-        const int d = std::min(bounded_edit_distance(word, other, max_edits),
-                               bounded_edit_distance(typed, other, max_edits));
-        if (d <= max_edits) near.emplace(std::string(candidate), std::make_pair(d, df));
-      });
+      for (const TypoIndex *part : parts) part->find(alt.terms[0], word, typed, max_edits, near);
       // (distance, -document frequency, term): nearest first, then the most common spelling.
       std::vector<std::tuple<int, std::int64_t, std::string>> found;
       for (auto &[term, v] : near)

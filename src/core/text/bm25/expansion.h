@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/text/analyzer.h"
@@ -61,5 +62,37 @@ class Vocabulary {
 
 // expand_typos over any vocabulary. Ties (same distance and frequency) go to the smaller term.
 void expand_typos(Query &query, const Vocabulary &vocabulary, const TypoOptions &options);
+
+// A vocabulary prepared for typo lookups: terms by code-point length, and optionally every
+// one-deletion variant of every term (SymSpell), which finds the one-edit neighbours of a word
+// without comparing it with every term. Worth building for a large vocabulary that is searched
+// many times (an index's segments); a scan by length is fine for a small one.
+class TypoIndex {
+ public:
+  TypoIndex(const Vocabulary &vocabulary, bool with_deletions);
+  // Adds to `near` every term other than `term` itself, without digits, within max_edits of
+  // `word` (term's code points) or `typed`: term -> (distance, document frequency). A term
+  // already in `near` gets this index's frequency added.
+  void find(std::string_view term, const std::u32string &word, const std::u32string &typed,
+            int max_edits,
+            std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const;
+  std::size_t memory_bytes() const { return bytes_; }
+
+ private:
+  void consider(std::uint32_t id, std::string_view term, const std::u32string &word,
+                const std::u32string &typed, int max_edits,
+                std::unordered_map<std::string, std::pair<int, std::uint64_t>> &near) const;
+  std::vector<std::string> terms_;
+  std::vector<std::u32string> points_;
+  std::vector<std::uint64_t> df_;
+  std::vector<std::vector<std::uint32_t>> by_length_;
+  std::unordered_map<std::u32string, std::vector<std::uint32_t>> deletions_;
+  bool with_deletions_;
+  std::size_t bytes_ = 0;
+};
+
+// expand_typos over the union of several prepared vocabularies (frequencies summed).
+void expand_typos(Query &query, const std::vector<const TypoIndex *> &parts,
+                  const TypoOptions &options);
 
 }  // namespace commerce::text::bm25

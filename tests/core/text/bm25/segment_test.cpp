@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/text/bm25/document.h"
+#include "core/text/bm25/edit_distance.h"
 #include "core/text/bm25/segment_merge.h"
 
 namespace commerce::text::bm25 {
@@ -228,6 +229,43 @@ TEST(Bm25Segments, CorruptedBytesAreAnErrorNotACrash) {
   header.dictionary_bytes += 100;  // reads past the end
   VectorSource source(s->sink.bytes);
   EXPECT_THROW(Dictionary(source, header), Error);
+}
+
+}  // namespace
+}  // namespace commerce::text::bm25
+
+namespace commerce::text::bm25 {
+namespace {
+
+class ListVocabulary final : public Vocabulary {
+ public:
+  std::vector<std::pair<std::string, std::uint64_t>> terms;
+  void for_each(const Visit &visit) const override {
+    for (const auto &[t, df] : terms) visit(t, df);
+  }
+};
+
+TEST(Bm25Segments, TypoDeletionIndexFindsWhatAScanFinds) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> letter(0, 5), length(3, 11);
+  auto random_word = [&] {
+    std::string w(static_cast<std::size_t>(length(rng)), 'a');
+    for (char &c : w) c = static_cast<char>('a' + letter(rng));
+    return w;
+  };
+  ListVocabulary vocabulary;
+  for (int i = 0; i < 3000; ++i) vocabulary.terms.emplace_back(random_word(), 1 + i % 7);
+  vocabulary.terms.emplace_back("ábcdé", 3);  // code points, not bytes
+  const TypoIndex scan(vocabulary, false), deletions(vocabulary, true);
+  for (int i = 0; i < 300; ++i) {
+    const std::string w = i == 0 ? "abcde" : random_word();
+    for (int edits : {1, 2}) {
+      std::unordered_map<std::string, std::pair<int, std::uint64_t>> a, b;
+      scan.find(w, code_points(w), code_points(w), edits, a);
+      deletions.find(w, code_points(w), code_points(w), edits, b);
+      EXPECT_EQ(a, b) << w;
+    }
+  }
 }
 
 }  // namespace
