@@ -6,6 +6,8 @@
 #   bash bench/run.sh relevance  BM25 nDCG@10 / Recall@100 on Cranfield, CISI, MEDLINE vs ts_rank
 #                                (data from $PGC_DATA, default ../shared/data beside the repo)
 #   bash bench/run.sh topk       core BM25 top-10 over 1,000,000 synthetic titles, WAND vs all
+#   bash bench/run.sh bm25       commerce_bm25 top-10 through SQL vs ts_rank over GIN, 1,000,000
+#                                synthetic products, WANDS queries (minutes; not part of "all")
 #   bash bench/run.sh bm25index  commerce_bm25 index self-check: build vs GIN, top-10 latency vs
 #                                ts_rank over GIN (BM25_ROWS=200000 synthetic products by default)
 #   bash bench/run.sh segmentation  ICU Chinese segmentation vs gold brand/product spans
@@ -70,6 +72,17 @@ fi
 if [ "$what" = all ] || [ "$what" = topk ]; then
   log "BM25 top-10 in the core: block-max WAND vs scoring every match (WANDS queries)"
   "$PGC_BUILD/bench/bench_topk" 1000000 "$data_root/wands/query.csv"
+fi
+
+if [ "$what" = bm25 ]; then
+  dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-bm25
+  port=${PGC_BENCH_PORT:-55436}
+  # Both indexes and the table fit in shared buffers, so the runs time the searches, not the disk.
+  servers+=("$dir")
+  start_server "$dir" "$port" "-c shared_buffers=2GB -c maintenance_work_mem=1GB"
+  log "commerce_bm25 vs ts_rank over GIN through SQL (WANDS queries from $data_root/wands)"
+  as_postgres "$PGC_BUILD/bench/bench_bm25_sql" "host=$dir port=$port dbname=postgres user=postgres" \
+    "$data_root/wands/query.csv" "${BM25_ROWS:-1000000}"
 fi
 
 if [ "$what" = bm25index ]; then

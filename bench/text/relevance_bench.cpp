@@ -5,15 +5,21 @@
 //
 //   bench_relevance <relevance-dir> [conninfo]
 //
-// Queries are the collections' prose questions, searched as a bag of words (OR semantics, no
-// typo tolerance or synonyms: the reference is plain BM25). nDCG uses linear gains and the ideal
-// ranking of all judged documents; queries without a relevant document are not evaluated.
+// Each collection is ranked twice: with the product's english analyzer, and with the reference's
+// "English stop words", which are Lucene's 33 (see reference_analysis); the +-0.02 check compares
+// the latter, like with like. Queries are the collections' prose questions, searched as a bag of
+// words (OR semantics, no typo tolerance or synonyms: the reference is plain BM25). nDCG uses
+// linear gains and the ideal ranking of all judged documents; queries without a relevant document
+// are not evaluated.
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -65,17 +71,47 @@ Metrics evaluate(const Collection &c, const std::vector<std::vector<int>> &ranke
   return m;
 }
 
-std::vector<std::vector<int>> rank_bm25(const Collection &c) {
-  auto &analyzer = commerce::text::cached_analyzer("english");
+using Analyze = std::function<std::vector<commerce::text::Token>(const std::string &)>;
+
+// The product's english analyzer: Snowball stemming and Snowball's English stop list (127 words,
+// PostgreSQL's english.stop).
+std::vector<commerce::text::Token> product_analysis(const std::string &text) {
+  return commerce::text::cached_analyzer("english").analyze(text);
+}
+
+// The analysis the reference figures match: the same stemming, but only the 33 default English
+// stop words of Lucene's EnglishAnalyzer (whose BM25 defaults are k1 1.2, b 0.75). With this one
+// change the core lands within 0.01 of all six reference figures with stemming and of the
+// Cranfield and CISI ones without; the Snowball list, which also drops question words (what, how,
+// which, ...), scores CISI's long questions higher than the reference does.
+std::vector<commerce::text::Token> reference_analysis(const std::string &text) {
+  static const std::set<std::string> kLuceneStopWords = {
+      "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
+      "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
+      "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with"};
+  static commerce::text::Analyzer stemming({"english, no stop words", "", "english", true});
+  std::vector<commerce::text::Token> kept;
+  for (auto &token : stemming.analyze(text)) {
+    std::string word = text.substr(token.begin, token.end - token.begin);
+    for (char &ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!kLuceneStopWords.count(word)) kept.push_back(std::move(token));
+  }
+  return kept;
+}
+
+// Each query's top 100 under core BM25 (k1 1.2, b 0.75), its words OR-ed as parse_words does.
+std::vector<std::vector<int>> rank_bm25(const Collection &c, const Analyze &analyze) {
   bm25::InvertedIndex index;
   for (const auto &[id, text] : c.documents) {
-    const auto tokens = analyzer.analyze(text);
+    const auto tokens = analyze(text);
     index.add(id, {bm25::Field{&tokens, 1.0}});
   }
   std::vector<std::vector<int>> ranked;
   commerce::CancelCheck cancel;
   for (const auto &[id, text] : c.queries) {
-    const bm25::Query q = bm25::parse_words(text, analyzer);
+    bm25::Query q;
+    for (const auto &t : analyze(text))
+      q.clauses.push_back({bm25::Occur::kShould, {bm25::Alternative{{t.term}, {0}, 1.0, t.term}}});
     std::vector<int> docs;
     for (const auto &hit : bm25::top_k(index, q, 100, bm25::Params{1.2, 0.75}, cancel))
       docs.push_back(static_cast<int>(hit.key));
@@ -151,7 +187,16 @@ int main(int argc, char **argv) {
   const Entry entries[] = {{&commerce::bench::load_cranfield, "cranfield", {0.368, 0.737}},
                            {&commerce::bench::load_cisi, "cisi", {0.382, 0.446}},
                            {&commerce::bench::load_medline, "medline", {0.683, 0.784}}};
-  std::printf("%-10s %7s | %-26s | %-24s | %-22s\n", "collection", "queries",
+  // Two analyses per collection: the product's english analyzer, and the reference's stop set,
+  // which is the like-for-like comparison the +-0.02 check applies to.
+  struct Analysis {
+    const char *name;
+    Analyze analyze;
+    bool checked;
+  };
+  const Analysis analyses[] = {{"english analyzer", &product_analysis, false},
+                               {"Lucene stop set", &reference_analysis, true}};
+  std::printf("%-10s %7s %-16s | %-26s | %-24s | %-22s\n", "collection", "queries", "analysis",
               "BM25 nDCG@10 (ref, diff)", "BM25 R@100 (ref, diff)", "ts_rank nDCG@10 R@100");
   int failures = 0;
   for (const Entry &e : entries) {
@@ -162,21 +207,27 @@ int main(int argc, char **argv) {
       std::printf("%-10s absent (%s)\n", e.folder, ex.what());
       continue;
     }
-    const Metrics m = evaluate(c, rank_bm25(c));
-    std::string baseline = "not run (no conninfo)";
+    std::string baseline = conn ? "" : "not run (no conninfo)";
     if (conn) {
       const Metrics t = evaluate(c, rank_ts_rank(conn.get(), c));
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.3f    %.3f", t.ndcg10, t.recall100);
       baseline = buf;
     }
-    const double diff = m.ndcg10 - e.reference.ndcg10;
-    failures += std::fabs(diff) > 0.02 ? 1 : 0;
-    std::printf("%-10s %7zu | %.3f (%.3f, %+.3f)       | %.3f (%.3f, %+.3f)     | %s\n",
-                c.name.c_str(), c.queries.size(), m.ndcg10, e.reference.ndcg10, diff, m.recall100,
-                e.reference.recall100, m.recall100 - e.reference.recall100, baseline.c_str());
+    for (const Analysis &a : analyses) {
+      const Metrics m = evaluate(c, rank_bm25(c, a.analyze));
+      const double diff = m.ndcg10 - e.reference.ndcg10;
+      if (a.checked) failures += std::fabs(diff) > 0.02 ? 1 : 0;
+      std::printf("%-10s %7zu %-16s | %.3f (%.3f, %+.3f)       | %.3f (%.3f, %+.3f)     | %s\n",
+                  c.name.c_str(), c.queries.size(), a.name, m.ndcg10, e.reference.ndcg10, diff,
+                  m.recall100, e.reference.recall100, m.recall100 - e.reference.recall100,
+                  a.checked ? "" : baseline.c_str());
+    }
   }
-  std::printf("%s\n", failures == 0 ? "all collections within +-0.02 nDCG@10 of the reference"
-                                    : "SOME COLLECTIONS OUTSIDE +-0.02 nDCG@10 OF THE REFERENCE");
+  std::printf("%s\n",
+              failures == 0
+                  ? "with the reference's stop set, all collections within +-0.02 nDCG@10 "
+                    "of the reference"
+                  : "SOME COLLECTIONS OUTSIDE +-0.02 nDCG@10 OF THE REFERENCE WITH ITS STOP SET");
   return failures == 0 ? 0 : 1;
 }

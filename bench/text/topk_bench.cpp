@@ -4,19 +4,18 @@
 //
 //   bench_topk [rows] [wands-query.csv]
 //
-// Titles are 6 to 14 words drawn Zipf-like (exponent 0.9) from 50,000 synthetic words plus the
-// WANDS shopping queries' words, placed among the 5,000 most popular, so the real queries hit long
-// posting lists. "Score every match" is the core's exhaustive scorer: it walks every posting of
-// every query term (and clears per-document arrays), which is what a search that must rank all
-// matches pays; it is not PostgreSQL's ts_rank.
-// Queries are the WANDS queries (OR semantics, no typos); without the file, two- and three-word
-// queries drawn from the same vocabulary.
+// Titles are 6 to 14 words from the shared synthetic catalog (synthetic_titles.h: Zipf-like over
+// 50,000 synthetic words plus the WANDS shopping queries' words among the 5,000 most popular), so
+// the real queries hit long posting lists; bench_bm25_sql times the same catalog through SQL.
+// "Score every match" is the core's exhaustive scorer: it walks every posting of every query term
+// (and clears per-document arrays), which is what a search that must rank all matches pays; it is
+// not PostgreSQL's ts_rank. Queries are the WANDS queries (OR semantics, no typos); without the
+// file, two- and three-word queries drawn from the same vocabulary.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <random>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -25,59 +24,34 @@
 #include "core/text/bm25/inverted_index.h"
 #include "core/text/bm25/query.h"
 #include "core/text/bm25/search.h"
+#include "latency.h"
+#include "synthetic_titles.h"
 
 namespace bm25 = commerce::text::bm25;
 using Clock = std::chrono::steady_clock;
-
-namespace {
-
-std::vector<std::string> read_queries(const std::string &path) {
-  std::vector<std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    const auto a = line.find('\t'), b = line.find('\t', a + 1);
-    if (a != std::string::npos) out.push_back(line.substr(a + 1, b - a - 1));
-  }
-  return out;
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
-}  // namespace
+using commerce::bench::percentile;
 
 int main(int argc, char **argv) {
   const std::size_t rows = argc > 1 ? std::stoul(argv[1]) : 1000000;
-  std::vector<std::string> queries = argc > 2 ? read_queries(argv[2]) : std::vector<std::string>{};
+  std::vector<std::string> queries =
+      argc > 2 ? commerce::bench::read_wands_queries(argv[2]) : std::vector<std::string>{};
   auto &analyzer = commerce::text::cached_analyzer("english");
 
-  // Vocabulary: filler words, with the analysed query words placed at random ranks among the
-  // 5,000 most popular (query words are mostly ordinary product words, not rarities).
-  std::mt19937 rng(42);
-  std::vector<std::string> vocabulary;
-  for (int i = 0; i < 50000; ++i) vocabulary.push_back("w" + std::to_string(i));
-  std::set<std::string> seen;
-  std::uniform_int_distribution<std::size_t> popular(0, 4999);
+  // The catalog plants the analysed query words, since this index holds analysed terms.
+  std::vector<std::string> planted;
   for (const auto &q : queries)
-    for (const auto &t : analyzer.analyze(q))
-      if (seen.insert(t.term).second) vocabulary.insert(vocabulary.begin() + popular(rng), t.term);
-  std::vector<double> weights;
-  for (std::size_t i = 1; i <= vocabulary.size(); ++i) weights.push_back(1.0 / std::pow(i, 0.9));
-  std::discrete_distribution<std::size_t> pick(weights.begin(), weights.end());
-  std::uniform_int_distribution<int> length(6, 14);
+    for (const auto &t : analyzer.analyze(q)) planted.push_back(t.term);
+  commerce::bench::SyntheticTitles catalog(planted);
+  const auto &vocabulary = catalog.vocabulary();
 
   const auto build_start = Clock::now();
   bm25::InvertedIndex index;
   std::vector<commerce::text::Token> tokens;
   for (std::size_t d = 0; d < rows; ++d) {
     tokens.clear();
-    const int n = length(rng);
+    const int n = catalog.length(catalog.kTitleMin, catalog.kTitleMax);
     for (int i = 0; i < n; ++i)
-      tokens.push_back({vocabulary[pick(rng)], static_cast<std::uint32_t>(i), 0, 0, false});
+      tokens.push_back({catalog.word(), static_cast<std::uint32_t>(i), 0, 0, false});
     index.add(static_cast<std::int64_t>(d), {bm25::Field{&tokens, 1.0}});
   }
   index.prepare(bm25::Params{});
@@ -85,6 +59,7 @@ int main(int argc, char **argv) {
 
   if (queries.empty()) {
     std::uniform_int_distribution<std::size_t> top(0, 1999);
+    auto &rng = catalog.rng();
     for (int i = 0; i < 480; ++i)
       queries.push_back(vocabulary[top(rng)] + " " + vocabulary[top(rng)] +
                         (i % 2 ? " " + vocabulary[top(rng)] : std::string()));
