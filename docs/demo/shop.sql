@@ -76,3 +76,24 @@ SELECT product_id, 'SKU-' || product_id, title, price FROM shop_products
   ON CONFLICT DO NOTHING;
 SELECT commerce.restock('SKU-' || product_id, 'berlin', 20) FROM shop_products \g /dev/null
 SELECT commerce.restock('SKU-13', 'newark', 5) \g /dev/null
+
+-- A shopping history for the recommender: 120 shoppers, each browsing one category (four of its
+-- products, in order) and buying the first one they looked at, two days ago.
+TRUNCATE commerce.events;
+SELECT commerce.ensure_event_partitions((now() - interval '1 month')::date) \g /dev/null
+WITH shoppers AS (
+  SELECT u, (ARRAY['shoes', 'bags', 'audio', 'furniture', 'sports', 'clothing'])[1 + u % 6] AS category
+  FROM generate_series(1, 120) u
+), ranked AS (
+  SELECT product_id, category, row_number() OVER (PARTITION BY category ORDER BY product_id) AS r,
+         count(*) OVER (PARTITION BY category) AS n
+  FROM shop_products
+), visits AS (
+  SELECT s.u, v, p.product_id, now() - interval '2 days' + v * interval '3 minutes' AS at
+  FROM shoppers s CROSS JOIN generate_series(0, 3) v
+  JOIN ranked p ON p.category = s.category AND p.r = 1 + (s.u / 6 + v) % p.n
+)
+SELECT count(commerce.track('view', product_id, user_id => u, occurred_at => at)) +
+       count(CASE WHEN v = 0 THEN commerce.track('purchase', product_id, user_id => u, price => 10,
+                                                   occurred_at => at + interval '1 hour') END)
+FROM visits \g /dev/null
