@@ -15,12 +15,17 @@ namespace {
 struct ToQuery {
   const MemoryGraph &graph;
   const float *query;
-  float operator()(NodeId id) const { return graph.distance(query, graph.vector(id)); }
+  std::uint64_t *computed;
+  float operator()(NodeId id) const {
+    ++*computed;
+    return graph.distance(query, graph.vector(id));
+  }
   // A node's links point all over memory: ask for the start of every vector first, so that the
   // loads overlap instead of each distance waiting for its own (the search is memory-bound).
   // Only the first lines: the hardware prefetcher follows each stream once it starts, and
   // prefetching whole 784-d vectors for 32 links would overflow L1.
   void batch(const NodeId *ids, std::size_t count, float *out) const {
+    *computed += count;
     const std::size_t bytes = std::min<std::size_t>(graph.dims() * sizeof(float), 256);
     for (std::size_t i = 0; i < count; ++i) {
       const char *v = reinterpret_cast<const char *>(graph.vector(ids[i]));
@@ -107,7 +112,7 @@ std::optional<NodeId> MemoryGraph::insert(std::span<const float> raw, CancelChec
     return id;
   }
   const float *query = vector(id);
-  ToQuery to_query{*this, query};
+  ToQuery to_query{*this, query, &build_distances_};
   Candidate nearest = descend(*this, to_query, *entry_, max_level_, level, cancel);
   std::vector<Candidate> entries{nearest};
   for (int l = std::min(level, max_level_); l >= 0; --l) {
@@ -136,7 +141,7 @@ std::vector<Candidate> MemoryGraph::search(std::span<const float> raw, std::size
   check_same_dimensions(raw.size(), dims_);
   std::vector<Candidate> result;
   if (!entry_ || !prepare_vector(metric_, raw, scratch_)) return result;
-  ToQuery to_query{*this, scratch_.data()};
+  ToQuery to_query{*this, scratch_.data(), &search_distances_};
   const Candidate nearest = descend(*this, to_query, *entry_, max_level_, 0, cancel);
   visited_.reset(size());
   visited_.insert(nearest.id);

@@ -53,6 +53,10 @@ class MemoryGraph {
   // Bytes a node of `level` costs: what the build compares with maintenance_work_mem.
   std::size_t node_bytes(int level) const;
   std::size_t memory_bytes() const { return memory_bytes_; }
+  // Query distances computed by search() and by insert() since construction: a cost measure
+  // that does not depend on the machine's load.
+  std::uint64_t search_distances() const { return search_distances_; }
+  std::uint64_t build_distances() const { return build_distances_; }
 
   float distance(const float *a, const float *b) const {
     return graph_distance(metric_, a, b, dims_);
@@ -76,6 +80,8 @@ class MemoryGraph {
   std::optional<NodeId> entry_;
   int max_level_ = -1;
   std::size_t memory_bytes_ = 0;
+  std::uint64_t search_distances_ = 0;
+  std::uint64_t build_distances_ = 0;
   DenseVisited visited_;
   std::vector<float> scratch_;
   std::vector<Candidate> found_, chosen_, rescored_;
