@@ -20,8 +20,8 @@ namespace commerce::pg::hnsw {
 namespace core = commerce::vector::hnsw;
 using core::Candidate;
 
-PageGraph::PageGraph(Relation index, const Layout &layout)
-    : index_(index), layout_(layout), buffer_(layout.max_element_size()) {}
+PageGraph::PageGraph(Relation index, const Layout &layout, BufferHints *hints)
+    : index_(index), layout_(layout), hints_(hints), buffer_(layout.max_element_size()) {}
 
 ElementView PageGraph::load(NodeId id) {
   call_pg([&] { read_element(index_, id, buffer_.data(), buffer_.size()); });
@@ -30,17 +30,18 @@ ElementView PageGraph::load(NodeId id) {
 
 float PageGraph::distance(NodeId id, const float *query, Metric metric, ElementHeader *header) {
   const int dims = layout_.dims;
-  return call_pg([&] { return element_distance(index_, id, query, dims, metric, header); });
+  return call_pg([&] { return element_distance(index_, id, query, dims, metric, header, hints_); });
 }
 
 void PageGraph::distances(const NodeId *ids, std::size_t count, const float *query, Metric metric,
                           ElementHeader *headers, float *out) {
   const int dims = layout_.dims;
-  call_pg([&] { element_distances(index_, ids, count, query, dims, metric, headers, out); });
+  call_pg(
+      [&] { element_distances(index_, ids, count, query, dims, metric, headers, out, hints_); });
 }
 
 int PageGraph::read_links_of(NodeId id, int level, NodeId *out) {
-  return call_pg([&] { return read_links(index_, id, layout_, level, out); });
+  return call_pg([&] { return read_links(index_, id, layout_, level, out, hints_); });
 }
 
 IndexShape shape_of(const MetaData &meta) {

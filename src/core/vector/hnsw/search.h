@@ -142,6 +142,15 @@ class ResumableSearch {
   // Appends up to `ef` not-yet-returned nodes to `out`, nearest first. Returns false when the
   // reachable graph is exhausted and nothing was appended.
   bool next_batch(std::size_t ef, std::vector<Candidate> &out) {
+    // Nodes the last batch set aside join the heaps only now: most scans never ask for a second
+    // batch, and a heap push per visited node was a tenth of a scan's time.
+    for (const Candidate &c : rejected_) {
+      frontier_.push(c);
+      pending_.push(c);
+    }
+    for (const Candidate &c : evicted_) pending_.push(c);
+    rejected_.clear();
+    evicted_.clear();
     // The batch's working set starts from the nearest nodes seen but not yet returned.
     MaxHeap found;
     while (!pending_.empty() && found.size() < ef) {
@@ -157,16 +166,17 @@ class ResumableSearch {
       for (std::size_t i = 0; i < batch.size; ++i) {
         const float d = batch.distances[i];
         const NodeId n = batch.ids[i];
-        // Every visited node stays expandable later, and is returned by this batch or a later one.
-        frontier_.push({d, n});
+        // Every visited node stays expandable later, and is returned by this batch or a later
+        // one: a node too far for this batch is set aside for the next.
         if (found.size() < ef || d < found.top().distance) {
+          frontier_.push({d, n});
           found.push({d, n});
           if (found.size() > ef) {
-            pending_.push(found.top());
+            evicted_.push_back(found.top());
             found.pop();
           }
         } else {
-          pending_.push({d, n});
+          rejected_.push_back({d, n});
         }
       }
     }
@@ -184,8 +194,10 @@ class ResumableSearch {
   D &distance_;
   Visited &visited_;
   CancelCheck &cancel_;
-  MinHeap frontier_;  // visited, neighbours not yet expanded
-  MinHeap pending_;   // visited, not yet returned
+  MinHeap frontier_;                 // visited, neighbours not yet expanded
+  MinHeap pending_;                  // visited, not yet returned
+  std::vector<Candidate> rejected_;  // visited in the last batch, neither expanded nor returned
+  std::vector<Candidate> evicted_;   // expanded in the last batch but pushed out of its answer
 };
 
 }  // namespace commerce::vector::hnsw
