@@ -33,6 +33,12 @@ concept BatchQueryDistance = QueryDistance<D> &&
   d.batch(ids, n, out);
 };
 
+// A graph that can start loading a node's links before they are needed.
+template <typename G>
+concept PrefetchingGraph = requires(const G &g, NodeId id, int level) {
+  g.prefetch_links(id, level);
+};
+
 template <QueryDistance D>
 void compute_distances(D &distance, LinkBatch &batch) {
   if constexpr (BatchQueryDistance<D>) {
@@ -100,6 +106,11 @@ void search_layer(G &graph, D &distance, const std::vector<Candidate> &entries, 
     const Candidate nearest = frontier.top();
     if (found.size() >= ef && nearest.distance > found.top().distance) break;
     frontier.pop();
+    // The next node to expand is likely the new top: start loading its links now, so that
+    // they arrive while this node's links are scored.
+    if constexpr (PrefetchingGraph<G>) {
+      if (!frontier.empty()) graph.prefetch_links(frontier.top().id, level);
+    }
     LinkBatch batch;
     unvisited_links(graph, distance, nearest.id, level, visited, cancel, batch);
     for (std::size_t i = 0; i < batch.size; ++i) {
