@@ -9,6 +9,7 @@
 
 extern "C" {
 #include "access/generic_xlog.h"
+#include "storage/buf_internals.h"
 #include "storage/bufmgr.h"
 #include "storage/bufpage.h"
 #include "storage/lmgr.h"
@@ -194,12 +195,14 @@ void prefetch_elements(const NodeId *ids, std::size_t count, const BufferHints *
     const BlockNumber block = node_block(ids[i]);
     const Buffer hint = block < hints->size ? hints->slots[block] : InvalidBuffer;
     pages[i] = hint == InvalidBuffer ? nullptr : static_cast<const char *>(BufferGetPage(hint));
-    if (pages[i] != nullptr)
-      __builtin_prefetch(pages[i] + SizeOfPageHeaderData +
-                         sizeof(ItemIdData) * (node_offset(ids[i]) - 1));
+    if (pages[i] == nullptr) continue;
+    __builtin_prefetch(pages[i] + SizeOfPageHeaderData +
+                       sizeof(ItemIdData) * (node_offset(ids[i]) - 1));
+    // The buffer header, which pinning the page will lock.
+    if (!BufferIsLocal(hint)) __builtin_prefetch(GetBufferDescriptor(hint - 1), 1);
   }
   const std::size_t bytes = std::min<std::size_t>(
-      sizeof(ElementHeader) + sizeof(float) * static_cast<std::size_t>(dims), 512);
+      sizeof(ElementHeader) + sizeof(float) * static_cast<std::size_t>(dims), 1024);
   for (std::size_t i = 0; i < count; ++i) {
     if (pages[i] == nullptr) continue;
     const OffsetNumber offset = node_offset(ids[i]);
