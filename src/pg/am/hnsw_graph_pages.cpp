@@ -159,7 +159,10 @@ void insert_on_pages(Relation index, const float *prepared, ItemPointerData heap
   const NodeId entry = node_id(meta.entry_block, meta.entry_offset);
   const int top = meta.entry_level;
   std::vector<Candidate> entries{core::descend(graph, to_query, entry, top, level, cancel)};
+  // Per level: the new element's links (a full list, keepPrunedConnections) and the subset the
+  // heuristic chose, which alone link back (as in the in-memory build, memory_graph.cpp).
   std::vector<std::vector<Candidate>> chosen(static_cast<std::size_t>(level + 1));
+  std::vector<std::vector<Candidate>> diverse(static_cast<std::size_t>(level + 1));
   core::HashVisited visited;
   std::vector<Candidate> found;
   for (int l = std::min(level, top); l >= 0; --l) {
@@ -172,7 +175,7 @@ void insert_on_pages(Relation index, const float *prepared, ItemPointerData heap
         [&](NodeId a, NodeId b) {
           return core::graph_distance(shape.metric, vectors.get(a), vectors.get(b), dims);
         },
-        false, chosen[static_cast<std::size_t>(l)]);
+        true, chosen[static_cast<std::size_t>(l)], &diverse[static_cast<std::size_t>(l)]);
     std::vector<NodeId> ids;
     for (const Candidate &c : chosen[static_cast<std::size_t>(l)]) ids.push_back(c.id);
     write_links(element.data(), layout, l, ids.data(), static_cast<int>(ids.size()));
@@ -182,7 +185,7 @@ void insert_on_pages(Relation index, const float *prepared, ItemPointerData heap
       call_pg([&] { return append_element(index, &insert_block, element.data(), element.size()); });
   vectors.put(id, prepared);
   for (int l = std::min(level, top); l >= 0; --l) {
-    for (const Candidate &c : chosen[static_cast<std::size_t>(l)]) {
+    for (const Candidate &c : diverse[static_cast<std::size_t>(l)]) {
       cancel.poll();
       link_back(index, graph, vectors, shape.metric, c.id, id, c.distance, l);
     }

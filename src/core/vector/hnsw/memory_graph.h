@@ -102,7 +102,7 @@ class MemoryGraph {
   // What one linking thread works with.
   struct Worker {
     DenseVisited visited;
-    std::vector<Candidate> found, chosen, mine, rescored, entries;
+    std::vector<Candidate> found, chosen, mine, diverse, rescored, entries;
     std::uint64_t distances = 0;
   };
   static constexpr std::size_t kLockStripes = 4096;

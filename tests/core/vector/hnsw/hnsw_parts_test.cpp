@@ -57,11 +57,17 @@ TEST(HnswNeighborSelection, KeepsDiverseDirections) {
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[1].id, 2u);
 
-  // keep_pruned fills the free slot with the rejected b, and the result stays sorted.
-  select_neighbors(sorted, 4, dist, true, out);
+  // keep_pruned fills the free slot with the rejected b, and the result stays sorted; the
+  // diverse output holds only what the heuristic kept.
+  std::vector<Candidate> diverse;
+  select_neighbors(sorted, 4, dist, true, out, &diverse);
   ASSERT_EQ(out.size(), 4u);
   EXPECT_EQ(out[1].id, 1u);
   EXPECT_TRUE(std::is_sorted(out.begin(), out.end(), Nearer{}));
+  ASSERT_EQ(diverse.size(), 3u);
+  EXPECT_EQ(diverse[0].id, 0u);
+  EXPECT_EQ(diverse[1].id, 2u);
+  EXPECT_EQ(diverse[2].id, 3u);
 }
 
 TEST(HnswVisited, DenseAndHashAgree) {
