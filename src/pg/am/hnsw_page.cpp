@@ -147,6 +147,9 @@ namespace {
 
 // The backend's hints (see BufferHints): one relation's, in TopMemoryContext.
 RelFileNode hints_node;
+// A temporary index's relfilenode number may equal a permanent one's, and its hints name local
+// buffers: the key includes which kind of buffers the relation uses.
+bool hints_local = false;
 BufferHints hints_of_node = {nullptr, 0};
 
 // Pins `block`, through its hint when there is one.
@@ -164,12 +167,15 @@ Buffer pin_block(Relation index, BlockNumber block, BufferHints *hints) {
 
 BufferHints *buffer_hints(Relation index) {
   const BlockNumber blocks = RelationGetNumberOfBlocks(index);
-  if (hints_of_node.slots == nullptr || !RelFileNodeEquals(hints_node, index->rd_node)) {
+  if (hints_of_node.slots == nullptr || !RelFileNodeEquals(hints_node, index->rd_node) ||
+      hints_local != RelationUsesLocalBuffers(index)) {
     if (hints_of_node.slots != nullptr) pfree(hints_of_node.slots);
+    hints_of_node = {nullptr, 0};  // nothing dangles if the allocation below fails
     hints_of_node.slots = static_cast<Buffer *>(MemoryContextAllocZero(
         TopMemoryContext, sizeof(Buffer) * std::max<BlockNumber>(blocks, 1)));
     hints_of_node.size = blocks;
     hints_node = index->rd_node;
+    hints_local = RelationUsesLocalBuffers(index);
   } else if (blocks > hints_of_node.size) {
     hints_of_node.slots =
         static_cast<Buffer *>(repalloc(hints_of_node.slots, sizeof(Buffer) * blocks));
@@ -206,7 +212,10 @@ void prefetch_elements(const NodeId *ids, std::size_t count, const BufferHints *
   for (std::size_t i = 0; i < count; ++i) {
     if (pages[i] == nullptr) continue;
     const OffsetNumber offset = node_offset(ids[i]);
-    if (offset < FirstOffsetNumber || offset > MaxOffsetNumber) continue;
+    // The line pointer must lie inside the page (a corrupt link could name any offset).
+    if (offset < FirstOffsetNumber ||
+        SizeOfPageHeaderData + sizeof(ItemIdData) * static_cast<std::size_t>(offset) > BLCKSZ)
+      continue;
     // A relaxed atomic load: another backend may be writing the page; any value will do.
     const std::uint32_t raw =
         __atomic_load_n(reinterpret_cast<const std::uint32_t *>(pages[i] + SizeOfPageHeaderData +
