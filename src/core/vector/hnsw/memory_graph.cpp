@@ -79,17 +79,26 @@ std::uint32_t *MemoryGraph::links(NodeId id, int level) {
   return const_cast<std::uint32_t *>(block_of(id, level));
 }
 
-void MemoryGraph::set_links(NodeId id, int level, const std::vector<Candidate> &chosen) {
+void MemoryGraph::set_links(NodeId id, int level, const std::vector<Candidate> &chosen,
+                            const std::vector<Candidate> &diverse) {
   std::uint32_t *block = links(id, level);
   std::lock_guard<std::mutex> hold(lock_of(id));
-  // With several threads, nodes that found `id` meanwhile may already have linked back to it:
-  // keep those links where there is room, or those nodes could lose their only in-link.
   std::uint32_t merged[2 * kMaxM];
   std::size_t count = 0;
-  for (const Candidate &c : chosen) merged[count++] = static_cast<std::uint32_t>(c.id);
-  const std::size_t max_links = static_cast<std::size_t>(params_.max_links(level));
-  for (std::uint32_t i = 1; i <= block[0] && count < max_links; ++i) {
-    if (std::find(merged, merged + count, block[i]) == merged + count) merged[count++] = block[i];
+  const auto add = [&](std::uint32_t n) {
+    if (std::find(merged, merged + count, n) == merged + count) merged[count++] = n;
+  };
+  if (block[0] == 0) {
+    for (const Candidate &c : chosen) add(static_cast<std::uint32_t>(c.id));
+  } else {
+    // With several threads, nodes that found `id` meanwhile have already linked back to it. A
+    // full list would drop them, and they could lose their only in-link: keep the heuristic's
+    // choices, then those links, then the pruned fill while there is room.
+    const std::size_t max_links = static_cast<std::size_t>(params_.max_links(level));
+    for (const Candidate &c : diverse) add(static_cast<std::uint32_t>(c.id));
+    for (std::uint32_t i = 1; i <= block[0] && count < max_links; ++i) add(block[i]);
+    for (std::size_t i = 0; i < chosen.size() && count < max_links; ++i)
+      add(static_cast<std::uint32_t>(chosen[i].id));
   }
   block[0] = static_cast<std::uint32_t>(count);
   std::copy(merged, merged + count, block + 1);
@@ -177,7 +186,7 @@ void MemoryGraph::link_node(NodeId id, Worker &worker, CancelCheck &cancel) {
         worker.found, static_cast<std::size_t>(params_.max_links(l)),
         [&](NodeId a, NodeId b) { return distance(vector(a), vector(b)); }, true, worker.mine,
         &worker.diverse);
-    set_links(id, l, worker.mine);
+    set_links(id, l, worker.mine, worker.diverse);
     for (const Candidate &n : worker.diverse) link_back(n.id, id, n.distance, l, worker);
     worker.entries.swap(worker.found);
   }

@@ -111,7 +111,9 @@ class MemoryGraph {
   // A node's list on `level` (a count, then the links), nullptr when it does not reach it.
   const std::uint32_t *block_of(NodeId id, int level) const;
   std::uint32_t *links(NodeId id, int level);
-  void set_links(NodeId id, int level, const std::vector<Candidate> &chosen);
+  // Writes a new node's list: `chosen` (sorted), of which `diverse` are the heuristic's picks.
+  void set_links(NodeId id, int level, const std::vector<Candidate> &chosen,
+                 const std::vector<Candidate> &diverse);
   // Links node `id` into the graph (its own lists, then the reverse links).
   void link_node(NodeId id, Worker &worker, CancelCheck &cancel);
   // Adds `id` to `target`'s links on `level`, re-selecting them when full.
