@@ -4,15 +4,20 @@
 // here, queries per second from one client with a prepared statement, and median latency; then
 // the same with a WHERE filter keeping 10% of rows (recall against the exact filtered top-10,
 // and whether every query returned 10 rows); build time and index size; and, as the baseline
-// measured in the same run, exact-scan latency with the index disabled.
+// measured in the same run, exact-scan latency with the index disabled. Each row also gives the
+// server backend's CPU time per query, which a machine shared with other jobs disturbs far less
+// than q/s.
 //
 // Usage: bench_hnsw_sql "<libpq conninfo>" [fashion-mnist dir] [synthetic rows]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "ann_data.h"
 #include "core/vector/distance.h"
@@ -34,6 +39,35 @@ std::string scalar(const std::string &sql) {
 }
 PGresult *must(PGresult *r, const std::string &what) {
   return client->check(r, what);
+}
+
+// CPU seconds (user + system) the server backend of this session has used so far, from
+// /proc (the benchmark runs as the server's user on the same machine). On a machine shared
+// with other jobs, CPU per query moves far less than wall-clock q/s does.
+double backend_cpu_seconds() {
+  static const std::string path = "/proc/" + client->scalar("SELECT pg_backend_pid()") + "/stat";
+  FILE *f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) return 0.0;
+  char buf[2048];
+  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const char *p = std::strrchr(buf, ')');
+  if (p == nullptr) return 0.0;
+  p += 2;
+  char *end = nullptr;
+  double ticks = 0.0;
+  for (int field = 3; field <= 15; ++field) {
+    if (field == 3) {
+      p += 2;
+      continue;
+    }
+    const long value = std::strtol(p, &end, 10);
+    p = end;
+    if (field >= 14) ticks += static_cast<double>(value);
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 double seconds_since(Clock::time_point start) {
@@ -59,6 +93,7 @@ void load(const AnnData &data) {
 struct Run {
   double recall, qps, median_ms;
   std::size_t short_answers;  // queries that returned fewer than 10 rows
+  double cpu_ms;              // backend CPU per query
 };
 
 // Runs every query through the prepared statement `name`; the first parameter is the vector.
@@ -68,6 +103,7 @@ Run run_queries(const AnnData &data, const char *name, const std::vector<std::ve
   std::vector<std::vector<int>> found(n);
   std::vector<double> latency_ms;
   std::size_t short_answers = 0;
+  const double cpu_start = backend_cpu_seconds();
   const auto start = Clock::now();
   for (std::size_t q = 0; q < n; ++q) {
     const std::string text =
@@ -81,10 +117,11 @@ Run run_queries(const AnnData &data, const char *name, const std::vector<std::ve
     PQclear(r);
   }
   const double total_s = seconds_since(start);
+  const double cpu_ms = (backend_cpu_seconds() - cpu_start) * 1e3 / static_cast<double>(n);
   std::vector<std::vector<int>> truth_n(truth.begin(),
                                         truth.begin() + static_cast<std::ptrdiff_t>(n));
   return Run{commerce::bench::recall(found, truth_n), static_cast<double>(n) / total_s,
-             commerce::bench::median(latency_ms), short_answers};
+             commerce::bench::median(latency_ms), short_answers, cpu_ms};
 }
 
 // Exact top-10 among rows with id % 10 == 3 (the filtered query's answer).
@@ -134,12 +171,14 @@ void bench(const AnnData &data) {
   load(data);
 
   exec("SET maintenance_work_mem = '2GB'");
+  const double build_cpu_start = backend_cpu_seconds();
   const auto build_start = Clock::now();
   exec(
       "CREATE INDEX bench_ann_hnsw ON bench_ann USING commerce_hnsw (e commerce.embedding_l2_ops) "
       "WITH (m = 16, ef_construction = 64)");
   const double build_s = seconds_since(build_start);
-  std::printf("build: %.2f s; index size %s; table size %s\n", build_s,
+  std::printf("build: %.2f s (backend CPU %.2f s, all its threads); index size %s; table size %s\n",
+              build_s, backend_cpu_seconds() - build_cpu_start,
               scalar("SELECT pg_size_pretty(pg_relation_size('bench_ann_hnsw'))").c_str(),
               scalar("SELECT pg_size_pretty(pg_relation_size('bench_ann'))").c_str());
 
@@ -164,24 +203,26 @@ void bench(const AnnData &data) {
   }
 
   std::printf(
-      "| query | ef_search | recall@10 | q/s | median ms | answers < 10 rows "
-      "|\n|---|---|---|---|---|---|\n");
-  std::printf("| exact scan (no index) | - | %.3f | %.0f | %.2f | %zu/100 |\n", exact.recall,
-              exact.qps, exact.median_ms, exact.short_answers);
+      "| query | ef_search | recall@10 | q/s | median ms | backend CPU ms/query | answers < 10 "
+      "rows "
+      "|\n|---|---|---|---|---|---|---|\n");
+  std::printf("| exact scan (no index) | - | %.3f | %.0f | %.2f | %.2f | %zu/100 |\n", exact.recall,
+              exact.qps, exact.median_ms, exact.cpu_ms, exact.short_answers);
   for (int ef : {20, 40, 100, 200}) {
     exec("SET commerce.hnsw_ef_search = " + std::to_string(ef));
     run_queries(data, "knn", truth, 50);  // warm the cache
     const Run r = run_queries(data, "knn", truth, data.query_count());
-    std::printf("| top-10 | %d | %.3f | %.0f | %.3f | %zu/%zu |\n", ef, r.recall, r.qps,
-                r.median_ms, r.short_answers, data.query_count());
+    std::printf("| top-10 | %d | %.3f | %.0f | %.3f | %.3f | %zu/%zu |\n", ef, r.recall, r.qps,
+                r.median_ms, r.cpu_ms, r.short_answers, data.query_count());
   }
-  std::printf("| exact scan, 10%% filter | - | %.3f | %.0f | %.2f | %zu/100 |\n", exact_f.recall,
-              exact_f.qps, exact_f.median_ms, exact_f.short_answers);
+  std::printf("| exact scan, 10%% filter | - | %.3f | %.0f | %.2f | %.2f | %zu/100 |\n",
+              exact_f.recall, exact_f.qps, exact_f.median_ms, exact_f.cpu_ms,
+              exact_f.short_answers);
   for (int ef : {20, 40, 100, 200}) {
     exec("SET commerce.hnsw_ef_search = " + std::to_string(ef));
     const Run r = run_queries(data, "knn_filtered", ftruth, data.query_count());
-    std::printf("| top-10, 10%% filter | %d | %.3f | %.0f | %.3f | %zu/%zu |\n", ef, r.recall,
-                r.qps, r.median_ms, r.short_answers, data.query_count());
+    std::printf("| top-10, 10%% filter | %d | %.3f | %.0f | %.3f | %.3f | %zu/%zu |\n", ef,
+                r.recall, r.qps, r.median_ms, r.cpu_ms, r.short_answers, data.query_count());
   }
   exec("RESET commerce.hnsw_ef_search");
   PQclear(PQexec(client->get(), "DEALLOCATE ALL"));

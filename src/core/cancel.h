@@ -17,17 +17,22 @@ class CancelCheck {
   using Probe = bool (*)();
 
   CancelCheck() = default;
-  explicit CancelCheck(Probe probe, std::uint32_t every = 1024) : probe_(probe), every_(every) {}
+  explicit CancelCheck(Probe probe, std::uint32_t every = 1024)
+      : probe_(probe), every_(every), countdown_(every) {}
 
-  // Cheap enough for an inner loop: the probe runs once per `every` calls.
+  // Cheap enough for an inner loop: the probe runs once per `every` calls. A countdown, not a
+  // modulo: a division per call showed in the profile of an HNSW build.
   void poll() {
-    if (probe_ != nullptr && ++calls_ % every_ == 0 && probe_()) throw Cancelled{};
+    if (probe_ != nullptr && --countdown_ == 0) {
+      countdown_ = every_;
+      if (probe_()) throw Cancelled{};
+    }
   }
 
  private:
   Probe probe_ = nullptr;
   std::uint32_t every_ = 1024;
-  std::uint32_t calls_ = 0;
+  std::uint32_t countdown_ = 1024;
 };
 
 }  // namespace commerce

@@ -1,12 +1,14 @@
 // CREATE INDEX ... USING commerce_hnsw: the heap is scanned into the in-memory graph
-// (src/core/vector/hnsw/memory_graph.h) as long as it fits maintenance_work_mem, then the graph
-// is laid out page by page and written with GenericXLog. If the graph outgrows the budget, it is
-// written out at that point (with a NOTICE) and the remaining rows go through the page-level
-// insert, which is correct but slower. Progress is reported to pg_stat_progress_create_index.
+// (src/core/vector/hnsw/memory_graph.h) as long as it fits maintenance_work_mem, the rows are
+// linked into a graph on several threads, and the graph is laid out page by page and written
+// with GenericXLog. If the graph outgrows the budget, it is linked and written out at that point
+// (with a NOTICE) and the remaining rows go through the page-level insert, which is correct but
+// slower. Progress is reported to pg_stat_progress_create_index.
 #include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -207,6 +209,25 @@ void write_graph(Relation index, BuildWork &work) {
   report(PROGRESS_CREATEIDX_TUPLES_DONE, static_cast<int64>(n));
 }
 
+// Threads that link the graph: the backend and up to max_parallel_maintenance_workers more, but
+// never more than the machine's CPUs. They are threads inside this backend, not parallel worker
+// processes: they only touch the graph (memory_graph.h) and block all signals.
+std::size_t link_threads() {
+  const std::size_t cpus = std::max(1u, std::thread::hardware_concurrency());
+  const int extra = call_pg([] { return max_parallel_maintenance_workers; });
+  return std::min<std::size_t>(1 + static_cast<std::size_t>(std::max(extra, 0)), cpus);
+}
+
+// Links every stored row, reporting progress as "linking graph".
+void link_graph(BuildWork &work) {
+  report(PROGRESS_CREATEIDX_SUBPHASE, 4);
+  report(PROGRESS_CREATEIDX_TUPLES_TOTAL, static_cast<int64>(work.graph->size()));
+  CancelCheck cancel = interrupt_check(256);
+  work.graph->link(link_threads(), cancel, [](std::size_t done) {
+    report(PROGRESS_CREATEIDX_TUPLES_DONE, static_cast<int64>(done));
+  });
+}
+
 // One heap row, inside a guarded region.
 void add_row(BuildState &state, const EmbeddingDatum *value, ItemPointerData tid) {
   BuildWork &work = *state.work;
@@ -228,12 +249,15 @@ void add_row(BuildState &state, const EmbeddingDatum *value, ItemPointerData tid
   }
   if (!work.graph)
     work.graph = std::make_unique<core::MemoryGraph>(work.dims, work.metric, work.params);
-  if (!work.graph->insert(raw, cancel)) return;
+  // Rows are only stored here; they are linked all at once, on several threads, when the scan
+  // ends or the graph reaches maintenance_work_mem (its size is known as rows are stored).
+  if (!work.graph->add(raw)) return;
   work.tids.push_back(tid);
   state.rows_indexed += 1;
   if (work.graph->memory_bytes() + work.tids.size() * sizeof(ItemPointerData) >
       state.budget_bytes) {
     const std::size_t rows = work.graph->size();
+    link_graph(work);
     write_graph(state.index, work);
     work.graph.reset();
     work.tids = {};
@@ -302,7 +326,10 @@ IndexBuildResult *build(Relation heap, Relation index, IndexInfo *info) {
   const double heap_rows =
       table_index_build_scan(heap, index, info, true, true, build_callback, state, nullptr);
   guarded([&] {
-    if (state->work->graph) write_graph(index, *state->work);
+    if (state->work->graph) {
+      link_graph(*state->work);
+      write_graph(index, *state->work);
+    }
   });
   free_work(state);
 

@@ -20,8 +20,8 @@ namespace commerce::pg::hnsw {
 namespace core = commerce::vector::hnsw;
 using core::Candidate;
 
-PageGraph::PageGraph(Relation index, const Layout &layout)
-    : index_(index), layout_(layout), buffer_(layout.max_element_size()) {}
+PageGraph::PageGraph(Relation index, const Layout &layout, BufferHints *hints)
+    : index_(index), layout_(layout), hints_(hints), buffer_(layout.max_element_size()) {}
 
 ElementView PageGraph::load(NodeId id) {
   call_pg([&] { read_element(index_, id, buffer_.data(), buffer_.size()); });
@@ -30,17 +30,18 @@ ElementView PageGraph::load(NodeId id) {
 
 float PageGraph::distance(NodeId id, const float *query, Metric metric, ElementHeader *header) {
   const int dims = layout_.dims;
-  return call_pg([&] { return element_distance(index_, id, query, dims, metric, header); });
+  return call_pg([&] { return element_distance(index_, id, query, dims, metric, header, hints_); });
 }
 
 void PageGraph::distances(const NodeId *ids, std::size_t count, const float *query, Metric metric,
                           ElementHeader *headers, float *out) {
   const int dims = layout_.dims;
-  call_pg([&] { element_distances(index_, ids, count, query, dims, metric, headers, out); });
+  call_pg(
+      [&] { element_distances(index_, ids, count, query, dims, metric, headers, out, hints_); });
 }
 
 int PageGraph::read_links_of(NodeId id, int level, NodeId *out) {
-  return call_pg([&] { return read_links(index_, id, layout_, level, out); });
+  return call_pg([&] { return read_links(index_, id, layout_, level, out, hints_); });
 }
 
 IndexShape shape_of(const MetaData &meta) {
@@ -158,7 +159,10 @@ void insert_on_pages(Relation index, const float *prepared, ItemPointerData heap
   const NodeId entry = node_id(meta.entry_block, meta.entry_offset);
   const int top = meta.entry_level;
   std::vector<Candidate> entries{core::descend(graph, to_query, entry, top, level, cancel)};
+  // Per level: the new element's links (a full list, keepPrunedConnections) and the subset the
+  // heuristic chose, which alone link back (as in the in-memory build, memory_graph.cpp).
   std::vector<std::vector<Candidate>> chosen(static_cast<std::size_t>(level + 1));
+  std::vector<std::vector<Candidate>> diverse(static_cast<std::size_t>(level + 1));
   core::HashVisited visited;
   std::vector<Candidate> found;
   for (int l = std::min(level, top); l >= 0; --l) {
@@ -171,7 +175,7 @@ void insert_on_pages(Relation index, const float *prepared, ItemPointerData heap
         [&](NodeId a, NodeId b) {
           return core::graph_distance(shape.metric, vectors.get(a), vectors.get(b), dims);
         },
-        false, chosen[static_cast<std::size_t>(l)]);
+        true, chosen[static_cast<std::size_t>(l)], &diverse[static_cast<std::size_t>(l)]);
     std::vector<NodeId> ids;
     for (const Candidate &c : chosen[static_cast<std::size_t>(l)]) ids.push_back(c.id);
     write_links(element.data(), layout, l, ids.data(), static_cast<int>(ids.size()));
@@ -181,7 +185,7 @@ void insert_on_pages(Relation index, const float *prepared, ItemPointerData heap
       call_pg([&] { return append_element(index, &insert_block, element.data(), element.size()); });
   vectors.put(id, prepared);
   for (int l = std::min(level, top); l >= 0; --l) {
-    for (const Candidate &c : chosen[static_cast<std::size_t>(l)]) {
+    for (const Candidate &c : diverse[static_cast<std::size_t>(l)]) {
       cancel.poll();
       link_back(index, graph, vectors, shape.metric, c.id, id, c.distance, l);
     }

@@ -20,7 +20,8 @@ using commerce::vector::hnsw::Metric;
 
 class PageGraph {
  public:
-  PageGraph(Relation index, const Layout &layout);
+  // `hints` (may be nullptr) speeds up pinning pages; see BufferHints.
+  PageGraph(Relation index, const Layout &layout, BufferHints *hints = nullptr);
 
   // Copies element `id` out of its page (the view is valid until the next load).
   ElementView load(NodeId id);
@@ -47,6 +48,7 @@ class PageGraph {
 
   Relation index_;
   Layout layout_;
+  BufferHints *hints_;
   std::vector<char> buffer_;
 };
 

@@ -88,6 +88,8 @@ char *phase_name(int64 phase) {
       return const_cast<char *>("loading tuples");
     case 3:
       return const_cast<char *>("writing pages");
+    case 4:
+      return const_cast<char *>("linking graph");
     default:
       return nullptr;
   }

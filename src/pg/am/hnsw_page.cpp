@@ -9,9 +9,11 @@
 
 extern "C" {
 #include "access/generic_xlog.h"
+#include "storage/buf_internals.h"
 #include "storage/bufmgr.h"
 #include "storage/bufpage.h"
 #include "storage/lmgr.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 }
 
@@ -59,6 +61,10 @@ char *begin_element_change(Relation index, NodeId id, Buffer *buffer, GenericXLo
 
 std::size_t max_item_size() {
   return BLCKSZ - MAXALIGN(SizeOfPageHeaderData) - sizeof(ItemIdData);
+}
+
+std::size_t max_elements_per_page(const Layout &layout) {
+  return (BLCKSZ - SizeOfPageHeaderData) / (MAXALIGN(layout.element_size(0)) + sizeof(ItemIdData));
 }
 
 int ElementView::link_count(int level) const {
@@ -137,10 +143,95 @@ void read_element(Relation index, NodeId id, char *dest, std::size_t capacity) {
   UnlockReleaseBuffer(buffer);
 }
 
+namespace {
+
+// The backend's hints (see BufferHints): one relation's, in TopMemoryContext.
+RelFileNode hints_node;
+// A temporary index's relfilenode number may equal a permanent one's, and its hints name local
+// buffers: the key includes which kind of buffers the relation uses.
+bool hints_local = false;
+BufferHints hints_of_node = {nullptr, 0};
+
+// Pins `block`, through its hint when there is one.
+Buffer pin_block(Relation index, BlockNumber block, BufferHints *hints) {
+  if (hints == nullptr || block >= hints->size) return ReadBuffer(index, block);
+  const Buffer hint = hints->slots[block];
+  if (hint != InvalidBuffer && ReadRecentBuffer(index->rd_node, MAIN_FORKNUM, block, hint))
+    return hint;
+  const Buffer buffer = ReadBuffer(index, block);
+  hints->slots[block] = buffer;
+  return buffer;
+}
+
+}  // namespace
+
+BufferHints *buffer_hints(Relation index) {
+  const BlockNumber blocks = RelationGetNumberOfBlocks(index);
+  if (hints_of_node.slots == nullptr || !RelFileNodeEquals(hints_node, index->rd_node) ||
+      hints_local != RelationUsesLocalBuffers(index)) {
+    if (hints_of_node.slots != nullptr) pfree(hints_of_node.slots);
+    hints_of_node = {nullptr, 0};  // nothing dangles if the allocation below fails
+    hints_of_node.slots = static_cast<Buffer *>(MemoryContextAllocZero(
+        TopMemoryContext, sizeof(Buffer) * std::max<BlockNumber>(blocks, 1)));
+    hints_of_node.size = blocks;
+    hints_node = index->rd_node;
+    hints_local = RelationUsesLocalBuffers(index);
+  } else if (blocks > hints_of_node.size) {
+    hints_of_node.slots =
+        static_cast<Buffer *>(repalloc(hints_of_node.slots, sizeof(Buffer) * blocks));
+    for (BlockNumber b = hints_of_node.size; b < blocks; ++b)
+      hints_of_node.slots[b] = InvalidBuffer;
+    hints_of_node.size = blocks;
+  }
+  return &hints_of_node;
+}
+
 // Pins and share-locks `id`'s page and returns the item (caller unlocks and releases).
 namespace {
-const char *lock_element(Relation index, NodeId id, Buffer *buffer) {
-  *buffer = ReadBuffer(index, node_block(id));
+
+// A batch's elements lie on pages all over shared memory, and their distances used to wait for
+// each element's cache misses in turn (half of a scan's time). This asks the CPU for the lines
+// of all of them first, so that the misses overlap. It works from the hints alone, without pins
+// or locks, which is sound only because it never uses what it reads except as an address to
+// prefetch: a stale hint or a line pointer read while another backend changes the page yields a
+// useless prefetch, and a prefetch never faults and changes nothing.
+void prefetch_elements(const NodeId *ids, std::size_t count, const BufferHints *hints, int dims) {
+  const char *pages[2 * commerce::vector::hnsw::kMaxM];
+  for (std::size_t i = 0; i < count; ++i) {
+    const BlockNumber block = node_block(ids[i]);
+    const Buffer hint = block < hints->size ? hints->slots[block] : InvalidBuffer;
+    pages[i] = hint == InvalidBuffer ? nullptr : static_cast<const char *>(BufferGetPage(hint));
+    if (pages[i] == nullptr) continue;
+    __builtin_prefetch(pages[i] + SizeOfPageHeaderData +
+                       sizeof(ItemIdData) * (node_offset(ids[i]) - 1));
+    // The buffer header, which pinning the page will lock.
+    if (!BufferIsLocal(hint)) __builtin_prefetch(GetBufferDescriptor(hint - 1), 1);
+  }
+  const std::size_t bytes = std::min<std::size_t>(
+      sizeof(ElementHeader) + sizeof(float) * static_cast<std::size_t>(dims), 1024);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (pages[i] == nullptr) continue;
+    const OffsetNumber offset = node_offset(ids[i]);
+    // The line pointer must lie inside the page (a corrupt link could name any offset).
+    if (offset < FirstOffsetNumber ||
+        SizeOfPageHeaderData + sizeof(ItemIdData) * static_cast<std::size_t>(offset) > BLCKSZ)
+      continue;
+    // A relaxed atomic load: another backend may be writing the page; any value will do.
+    const std::uint32_t raw =
+        __atomic_load_n(reinterpret_cast<const std::uint32_t *>(pages[i] + SizeOfPageHeaderData +
+                                                                sizeof(ItemIdData) * (offset - 1)),
+                        __ATOMIC_RELAXED);
+    ItemIdData item;
+    std::memcpy(&item, &raw, sizeof item);
+    const std::size_t at = ItemIdGetOffset(&item);
+    if (at < SizeOfPageHeaderData || at >= BLCKSZ) continue;
+    for (std::size_t line = 0; line < bytes && at + line < BLCKSZ; line += 64)
+      __builtin_prefetch(pages[i] + at + line);
+  }
+}
+
+const char *lock_element(Relation index, NodeId id, Buffer *buffer, BufferHints *hints) {
+  *buffer = pin_block(index, node_block(id), hints);
   LockBuffer(*buffer, BUFFER_LOCK_SHARE);
   Page page = BufferGetPage(*buffer);
   if (node_offset(id) < FirstOffsetNumber || node_offset(id) > PageGetMaxOffsetNumber(page)) {
@@ -152,9 +243,10 @@ const char *lock_element(Relation index, NodeId id, Buffer *buffer) {
 }  // namespace
 
 float element_distance(Relation index, NodeId id, const float *query, int dims,
-                       commerce::vector::hnsw::Metric metric, ElementHeader *header) {
+                       commerce::vector::hnsw::Metric metric, ElementHeader *header,
+                       BufferHints *hints) {
   Buffer buffer;
-  const char *item = lock_element(index, id, &buffer);
+  const char *item = lock_element(index, id, &buffer, hints);
   std::memcpy(header, item, sizeof(ElementHeader));
   const float distance =
       query == nullptr
@@ -168,7 +260,7 @@ float element_distance(Relation index, NodeId id, const float *query, int dims,
 
 void element_distances(Relation index, const NodeId *ids, std::size_t count, const float *query,
                        int dims, commerce::vector::hnsw::Metric metric, ElementHeader *headers,
-                       float *out) {
+                       float *out, BufferHints *hints) {
   // Visit the elements grouped by block (insertion sort of positions: count <= 2m).
   std::uint16_t order[2 * commerce::vector::hnsw::kMaxM];
   for (std::size_t i = 0; i < count; ++i) {
@@ -179,9 +271,10 @@ void element_distances(Relation index, const NodeId *ids, std::size_t count, con
     }
     order[j] = static_cast<std::uint16_t>(i);
   }
+  if (hints != nullptr) prefetch_elements(ids, count, hints, dims);
   for (std::size_t start = 0; start < count;) {
     const BlockNumber block = node_block(ids[order[start]]);
-    Buffer buffer = ReadBuffer(index, block);
+    Buffer buffer = pin_block(index, block, hints);
     LockBuffer(buffer, BUFFER_LOCK_SHARE);
     Page page = BufferGetPage(buffer);
     const OffsetNumber max = PageGetMaxOffsetNumber(page);
@@ -194,7 +287,7 @@ void element_distances(Relation index, const NodeId *ids, std::size_t count, con
         corrupted(index, ids[i]);
       }
       const char *item = static_cast<const char *>(PageGetItem(page, PageGetItemId(page, offset)));
-      std::memcpy(&headers[i], item, sizeof(ElementHeader));
+      if (headers != nullptr) std::memcpy(&headers[i], item, sizeof(ElementHeader));
       out[i] = query == nullptr ? 0.0f
                                 : commerce::vector::hnsw::graph_distance(
                                       metric, query,
@@ -206,9 +299,10 @@ void element_distances(Relation index, const NodeId *ids, std::size_t count, con
   }
 }
 
-int read_links(Relation index, NodeId id, const Layout &layout, int level, NodeId *out) {
+int read_links(Relation index, NodeId id, const Layout &layout, int level, NodeId *out,
+               BufferHints *hints) {
   Buffer buffer;
-  const char *item = lock_element(index, id, &buffer);
+  const char *item = lock_element(index, id, &buffer, hints);
   const ElementView e{item, &layout};
   int count = 0;
   if (level <= e.header().level) {

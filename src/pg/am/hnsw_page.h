@@ -21,6 +21,7 @@
 extern "C" {
 #include "common/relpath.h"
 #include "storage/block.h"
+#include "storage/buf.h"
 #include "storage/itemptr.h"
 #include "utils/relcache.h"
 }
@@ -82,6 +83,8 @@ struct Layout {
 
 // Largest element a page holds (one item and its line pointer on an empty page).
 std::size_t max_item_size();
+// The most elements one page can hold (all of level 0, the smallest): offsets never exceed it.
+std::size_t max_elements_per_page(const Layout &layout);
 
 inline NodeId node_id(BlockNumber block, OffsetNumber offset) {
   return (static_cast<NodeId>(block) << 16) | offset;
@@ -111,6 +114,18 @@ void write_links(char *element, const Layout &layout, int level, const NodeId *i
 
 // --- page operations (may raise ERROR) ---
 
+// Where the backend last found each block of one index in shared buffers, so that a scan pins a
+// page with ReadRecentBuffer (which checks the buffer still holds that block) instead of a lookup
+// in the shared buffer mapping table, which was a tenth of a scan's time. Only hints: a stale
+// entry costs one failed check and an ordinary ReadBuffer. Callers pass nullptr for none.
+struct BufferHints {
+  Buffer *slots;  // indexed by block number; InvalidBuffer when unknown
+  BlockNumber size;
+};
+// The backend's hints for `index`, covering its current blocks. One index at a time: asking for
+// another index (or after a REINDEX) starts from empty hints.
+BufferHints *buffer_hints(Relation index);
+
 // Reads the meta page; ERROR (55000) when it is not a commerce_hnsw meta page of this version.
 void read_meta(Relation index, MetaData *meta);
 // Overwrites the meta page.
@@ -123,14 +138,17 @@ void read_element(Relation index, NodeId id, char *dest, std::size_t capacity);
 // The graph distance from `query` (dims floats, or nullptr for "all equal": 0) to the element's
 // vector, computed on the page under a share lock; copies only the header to `header`.
 float element_distance(Relation index, NodeId id, const float *query, int dims,
-                       commerce::vector::hnsw::Metric metric, ElementHeader *header);
+                       commerce::vector::hnsw::Metric metric, ElementHeader *header,
+                       BufferHints *hints = nullptr);
 // element_distance for `count` elements, locking each page once for all of its elements.
+// `headers` may be nullptr.
 void element_distances(Relation index, const NodeId *ids, std::size_t count, const float *query,
                        int dims, commerce::vector::hnsw::Metric metric, ElementHeader *headers,
-                       float *out);
+                       float *out, BufferHints *hints = nullptr);
 // Copies the element's links on `level` into `out` (room for layout.max_links(level)); returns
 // their number, 0 when the element does not reach `level`.
-int read_links(Relation index, NodeId id, const Layout &layout, int level, NodeId *out);
+int read_links(Relation index, NodeId id, const Layout &layout, int level, NodeId *out,
+               BufferHints *hints = nullptr);
 // Overwrites an element in place with bytes of the same size.
 void overwrite_element(Relation index, NodeId id, const char *src, std::size_t size);
 // Overwrites `size` bytes at `offset` inside an element (e.g. one neighbour list or the header).

@@ -8,11 +8,10 @@
 #include <vector>
 
 #include "core/vector/embedding.h"
-#include "core/vector/hnsw/flat_map.h"
 #include "core/vector/hnsw/search.h"
-#include "core/vector/hnsw/visited.h"
 #include "pg/am/hnsw_am.h"
 #include "pg/am/hnsw_graph_pages.h"
+#include "pg/am/hnsw_visited.h"
 #include "pg/guard.h"
 #include "pg/types/embedding.h"
 
@@ -26,14 +25,9 @@ namespace core = commerce::vector::hnsw;
 
 namespace {
 
-struct Seen {
-  ItemPointerData heap_tid;
-  bool deleted;
-};
-
 class ScanWork;
 
-// Query distance for the search; remembers each element's heap TID and deleted flag on the way.
+// Query distance for the search.
 struct ScanDistance {
   ScanWork *work;
   float operator()(core::NodeId id) const;
@@ -42,11 +36,13 @@ struct ScanDistance {
 
 class ScanWork {
  public:
-  ScanWork(Relation index, const MetaData &meta)
+  // `hints` are the backend's buffer hints for `index` (covering its blocks at scan start).
+  ScanWork(Relation index, const MetaData &meta, BufferHints *hints)
       : meta_(meta),
         metric_(static_cast<core::Metric>(meta.metric)),
-        graph_(index, Layout{meta.dims, meta.m}),
-        cancel_(interrupt_check(256)) {}
+        graph_(index, Layout{meta.dims, meta.m}, hints),
+        cancel_(interrupt_check(256)),
+        visited_(hints->size, max_elements_per_page(Layout{meta.dims, meta.m})) {}
 
   // `query` is null for ORDER BY col <op> NULL (or a zero vector under cosine): every distance is
   // then equal, and the scan walks the graph in breadth order.
@@ -62,7 +58,6 @@ class ScanWork {
     const core::NodeId entry = node_id(meta_.entry_block, meta_.entry_offset);
     const core::Candidate nearest =
         core::descend(graph_, distance, entry, meta_.entry_level, 0, cancel_);
-    visited_.reset(1024);
     search_.emplace(graph_, distance_, visited_, cancel_);
     search_->start(nearest);
   }
@@ -71,9 +66,12 @@ class ScanWork {
     if (!search_) return false;
     for (;;) {
       while (position_ < batch_.size()) {
-        const Seen *seen = seen_.find(batch_[position_++].id);
-        if (seen == nullptr || seen->deleted) continue;
-        *tid = seen->heap_tid;
+        // The heap TID and deleted flag are read only for rows returned (about LIMIT of them),
+        // not remembered for every element whose distance was computed.
+        ElementHeader header;
+        graph_.distance(batch_[position_++].id, nullptr, metric_, &header);
+        if (header.deleted != 0) continue;
+        *tid = header.heap_tid;
         return true;
       }
       batch_.clear();
@@ -91,20 +89,12 @@ class ScanWork {
   }
 
   void distances_to(const core::NodeId *ids, std::size_t count, float *out) {
-    ElementHeader headers[2 * core::kMaxM];
-    graph_.distances(ids, count, query_.empty() ? nullptr : query_.data(), metric_, headers, out);
-    for (std::size_t i = 0; i < count; ++i) {
-      bool inserted = false;
-      seen_.emplace(ids[i], inserted) = Seen{headers[i].heap_tid, headers[i].deleted != 0};
-    }
+    graph_.distances(ids, count, query_.empty() ? nullptr : query_.data(), metric_, nullptr, out);
   }
 
   float distance_to(core::NodeId id) {
     ElementHeader header;
-    const float d = graph_.distance(id, query_.empty() ? nullptr : query_.data(), metric_, &header);
-    bool inserted = false;
-    seen_.emplace(id, inserted) = Seen{header.heap_tid, header.deleted != 0};
-    return d;
+    return graph_.distance(id, query_.empty() ? nullptr : query_.data(), metric_, &header);
   }
 
  private:
@@ -113,10 +103,9 @@ class ScanWork {
   PageGraph graph_;
   CancelCheck cancel_;
   std::vector<float> query_;
-  core::HashVisited visited_;
-  core::FlatMap<Seen> seen_;
+  ScanVisited visited_;
   ScanDistance distance_{this};
-  std::optional<core::ResumableSearch<PageGraph, ScanDistance, core::HashVisited>> search_;
+  std::optional<core::ResumableSearch<PageGraph, ScanDistance, ScanVisited>> search_;
   std::vector<core::Candidate> batch_;
   std::size_t position_ = 0;
   std::size_t batch_ef_ = 0;  // size of the last batch; 0 before the first
@@ -179,7 +168,8 @@ bool get_tuple(IndexScanDesc scan, ScanDirection) {
     read_meta(scan->indexRelation, &meta);
     Relation index = scan->indexRelation;
     guarded([&] {
-      so->work = new ScanWork(index, meta);
+      BufferHints *hints = call_pg([&] { return buffer_hints(index); });
+      so->work = new ScanWork(index, meta, hints);
       so->work->start(query);
     });
     so->started = true;

@@ -16,27 +16,30 @@ namespace commerce::vector::hnsw {
 // `sorted` holds candidates with their distance to the base node, ascending. `pair_distance(a, b)`
 // is the distance between two candidates. Writes at most `max_links` kept candidates to `out`
 // (nearest first). With `keep_pruned`, empty slots are filled with the nearest rejected
-// candidates, trading diversity for more links (useful when few candidates exist).
+// candidates (the paper's keepPrunedConnections), and the result stays sorted. `diverse`, when
+// given, receives the candidates the heuristic itself kept (nearest first), without the fill.
 template <typename PairDistance>
 void select_neighbors(const std::vector<Candidate> &sorted, std::size_t max_links,
-                      PairDistance &&pair_distance, bool keep_pruned, std::vector<Candidate> &out) {
+                      PairDistance &&pair_distance, bool keep_pruned, std::vector<Candidate> &out,
+                      std::vector<Candidate> *diverse = nullptr) {
   out.clear();
   std::vector<Candidate> pruned;
   for (const Candidate &c : sorted) {
     if (out.size() >= max_links) break;
-    bool diverse = true;
+    bool is_diverse = true;
     for (const Candidate &kept : out) {
       if (pair_distance(c.id, kept.id) < c.distance) {
-        diverse = false;
+        is_diverse = false;
         break;
       }
     }
-    if (diverse) {
+    if (is_diverse) {
       out.push_back(c);
     } else if (keep_pruned) {
       pruned.push_back(c);
     }
   }
+  if (diverse != nullptr) *diverse = out;
   if (pruned.empty()) return;
   for (std::size_t i = 0; i < pruned.size() && out.size() < max_links; ++i)
     out.push_back(pruned[i]);

@@ -33,6 +33,12 @@ concept BatchQueryDistance = QueryDistance<D> &&
   d.batch(ids, n, out);
 };
 
+// A graph that can start loading a node's links before they are needed.
+template <typename G>
+concept PrefetchingGraph = requires(const G &g, NodeId id, int level) {
+  g.prefetch_links(id, level);
+};
+
 template <QueryDistance D>
 void compute_distances(D &distance, LinkBatch &batch) {
   if constexpr (BatchQueryDistance<D>) {
@@ -100,6 +106,11 @@ void search_layer(G &graph, D &distance, const std::vector<Candidate> &entries, 
     const Candidate nearest = frontier.top();
     if (found.size() >= ef && nearest.distance > found.top().distance) break;
     frontier.pop();
+    // The next node to expand is likely the new top: start loading its links now, so that
+    // they arrive while this node's links are scored.
+    if constexpr (PrefetchingGraph<G>) {
+      if (!frontier.empty()) graph.prefetch_links(frontier.top().id, level);
+    }
     LinkBatch batch;
     unvisited_links(graph, distance, nearest.id, level, visited, cancel, batch);
     for (std::size_t i = 0; i < batch.size; ++i) {
@@ -142,6 +153,15 @@ class ResumableSearch {
   // Appends up to `ef` not-yet-returned nodes to `out`, nearest first. Returns false when the
   // reachable graph is exhausted and nothing was appended.
   bool next_batch(std::size_t ef, std::vector<Candidate> &out) {
+    // Nodes the last batch set aside join the heaps only now: most scans never ask for a second
+    // batch, and a heap push per visited node was a tenth of a scan's time.
+    for (const Candidate &c : rejected_) {
+      frontier_.push(c);
+      pending_.push(c);
+    }
+    for (const Candidate &c : evicted_) pending_.push(c);
+    rejected_.clear();
+    evicted_.clear();
     // The batch's working set starts from the nearest nodes seen but not yet returned.
     MaxHeap found;
     while (!pending_.empty() && found.size() < ef) {
@@ -157,16 +177,17 @@ class ResumableSearch {
       for (std::size_t i = 0; i < batch.size; ++i) {
         const float d = batch.distances[i];
         const NodeId n = batch.ids[i];
-        // Every visited node stays expandable later, and is returned by this batch or a later one.
-        frontier_.push({d, n});
+        // Every visited node stays expandable later, and is returned by this batch or a later
+        // one: a node too far for this batch is set aside for the next.
         if (found.size() < ef || d < found.top().distance) {
+          frontier_.push({d, n});
           found.push({d, n});
           if (found.size() > ef) {
-            pending_.push(found.top());
+            evicted_.push_back(found.top());
             found.pop();
           }
         } else {
-          pending_.push({d, n});
+          rejected_.push_back({d, n});
         }
       }
     }
@@ -184,8 +205,10 @@ class ResumableSearch {
   D &distance_;
   Visited &visited_;
   CancelCheck &cancel_;
-  MinHeap frontier_;  // visited, neighbours not yet expanded
-  MinHeap pending_;   // visited, not yet returned
+  MinHeap frontier_;                 // visited, neighbours not yet expanded
+  MinHeap pending_;                  // visited, not yet returned
+  std::vector<Candidate> rejected_;  // visited in the last batch, neither expanded nor returned
+  std::vector<Candidate> evicted_;   // expanded in the last batch but pushed out of its answer
 };
 
 }  // namespace commerce::vector::hnsw

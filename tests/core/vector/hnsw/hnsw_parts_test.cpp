@@ -1,8 +1,10 @@
-// Units for the small parts of HNSW: level assignment and the neighbour-selection heuristic.
+// Units for the small parts of HNSW: level assignment, the neighbour-selection heuristic and the
+// visited sets.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "core/vector/hnsw/flat_map.h"
@@ -10,6 +12,7 @@
 #include "core/vector/hnsw/neighbor_selection.h"
 #include "core/vector/hnsw/params.h"
 #include "core/vector/hnsw/visited.h"
+#include "pg/am/hnsw_visited.h"
 
 namespace commerce::vector::hnsw {
 namespace {
@@ -57,11 +60,33 @@ TEST(HnswNeighborSelection, KeepsDiverseDirections) {
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[1].id, 2u);
 
-  // keep_pruned fills the free slot with the rejected b, and the result stays sorted.
-  select_neighbors(sorted, 4, dist, true, out);
+  // keep_pruned fills the free slot with the rejected b, and the result stays sorted; the
+  // diverse output holds only what the heuristic kept.
+  std::vector<Candidate> diverse;
+  select_neighbors(sorted, 4, dist, true, out, &diverse);
   ASSERT_EQ(out.size(), 4u);
   EXPECT_EQ(out[1].id, 1u);
   EXPECT_TRUE(std::is_sorted(out.begin(), out.end(), Nearer{}));
+  ASSERT_EQ(diverse.size(), 3u);
+  EXPECT_EQ(diverse[0].id, 0u);
+  EXPECT_EQ(diverse[1].id, 2u);
+  EXPECT_EQ(diverse[2].id, 3u);
+}
+
+// The index scan's bitmap (src/pg/am/hnsw_visited.h, pure C++) behaves as a set for every id,
+// including those outside its range: offset 0, offsets beyond a page's capacity, and blocks
+// added after the scan started (these go to its hash set).
+TEST(HnswVisited, ScanBitmapAgreesWithHash) {
+  commerce::pg::hnsw::ScanVisited bitmap(/*blocks=*/10, /*per_block=*/11);
+  HashVisited hash;
+  hash.reset(64);
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<NodeId> block(0, 13), offset(0, 14);
+  for (int i = 0; i < 2000; ++i) {
+    const NodeId id = (block(rng) << 16) | offset(rng);
+    ASSERT_EQ(bitmap.insert(id), hash.insert(id))
+        << "block " << (id >> 16) << " offset " << (id & 0xffff);
+  }
 }
 
 TEST(HnswVisited, DenseAndHashAgree) {
