@@ -14,33 +14,9 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 work=${PGC_TEST_WORK:-/tmp/pg_commerce-tests}/bm25wal
 primary_port=${PRIMARY_PORT:-55463}
 standby_port=${STANDBY_PORT:-55464}
-if [ "$(id -u)" -eq 0 ]; then as_pg=(runuser -u postgres --); else as_pg=(sudo -u postgres); fi
+source "$(dirname "$0")/lib/wal_cluster.sh"
 
-failures=0
-checks=0
-check() {  # check NAME EXPECTED ACTUAL
-  checks=$((checks + 1))
-  if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAILED: $1 (expected $2, got $3)"; failures=$((failures + 1)); fi
-}
-psql_at() {  # psql_at PORT SQL
-  "${as_pg[@]}" "$PG_BIN/psql" -h "$work" -p "$1" -U postgres -d postgres -X -At -v ON_ERROR_STOP=1 -c "$2"
-}
-stop() { [ -f "$work/$1/postmaster.pid" ] && "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$work/$1" -m immediate -w stop >/dev/null 2>&1 || true; }
-cleanup() { stop standby; stop primary; }
-trap cleanup EXIT
-
-rm -rf "$work"
-install -d -o postgres -m 0755 "$work"
-"${as_pg[@]}" "$PG_BIN/initdb" -D "$work/primary" -U postgres --no-locale -E UTF8 -A trust >/dev/null
-cat >>"$work/primary/postgresql.conf" <<CONF
-listen_addresses = ''
-unix_socket_directories = '$work'
-wal_level = replica
-max_wal_senders = 4
-hot_standby_feedback = on
-CONF
-echo "local replication postgres trust" >>"$work/primary/pg_hba.conf"
-"${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$work/primary" -l "$work/primary.log" -o "-p $primary_port" -w start >/dev/null
+start_primary
 
 # Row i: a unique word tok<i> and words picked by formulas, so every run has the same data.
 words="ARRAY['lamp','brass','sofa','desk','chair','wooden','blue','red','kettle','steel','wool','scarf','garden','hose']"
@@ -52,20 +28,10 @@ psql_at "$primary_port" "CREATE EXTENSION pg_commerce;
   INSERT INTO items $rows_sql(1, 3000) i;
   CREATE INDEX items_bm25 ON items USING commerce_bm25 (name, description) WITH (weights = '2,1');" >/dev/null
 
-"${as_pg[@]}" "$PG_BIN/pg_basebackup" -h "$work" -p "$primary_port" -U postgres -D "$work/standby" -R -X stream -c fast
-"${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$work/standby" -l "$work/standby.log" -o "-p $standby_port" -w start >/dev/null
+start_standby
 psql_at "$primary_port" "INSERT INTO items $rows_sql(3001, 8000) i; DELETE FROM items WHERE id % 7 = 0;" >/dev/null
 psql_at "$primary_port" "VACUUM items" >/dev/null
 
-wait_for_standby() {
-  local lsn
-  lsn=$(psql_at "$primary_port" "SELECT pg_current_wal_lsn()")
-  for _ in $(seq 1 300); do
-    if [ "$(psql_at "$standby_port" "SELECT pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn")" = t ]; then return 0; fi
-    sleep 0.2
-  done
-  echo "standby did not catch up"; return 1
-}
 # Top-10 ids of 40 two-word probe queries through the index, and the corpus statistics.
 probe="SET enable_seqscan = off;
   SELECT string_agg(ids, ';' ORDER BY q) FROM (
@@ -84,29 +50,8 @@ check "standby answers the same top-10 as the primary (40 queries)" "$primary_to
 check "probe answers have 10 rows each" 400 "$(echo "$primary_top" | tr ';' '\n' | tr ',' '\n' | grep -c .)"
 check "standby has the same corpus statistics" "$(psql_at "$primary_port" "$stats")" "$(psql_at "$standby_port" "$stats")"
 
-# Crash during inserts: a client inserts rows one transaction at a time and records each commit.
-psql_at "$primary_port" "CREATE TABLE committed (id int)" >/dev/null
-"${as_pg[@]}" bash -c "for i in \$(seq 10001 200000); do
-  echo \"BEGIN; INSERT INTO items $rows_sql(\$i, \$i) i; INSERT INTO committed VALUES (\$i); COMMIT;\"
-done | PGAPPNAME=bm25_crash_client '$PG_BIN/psql' -h '$work' -p $primary_port -U postgres -d postgres -X -q >/dev/null 2>&1" &
-client=$!
-backend=
-for _ in $(seq 1 100); do
-  backend=$(psql_at "$primary_port" "SELECT pid FROM pg_stat_activity WHERE application_name = 'bm25_crash_client'")
-  [ -n "$backend" ] && break
-  sleep 0.1
-done
-sleep 4
-kill -9 "$backend"
-wait "$client" || true
-for _ in $(seq 1 100); do
-  "${as_pg[@]}" "$PG_BIN/pg_isready" -q -h "$work" -p "$primary_port" && break
-  sleep 0.2
-done
-check "the primary went through crash recovery" 1 "$(grep -c 'database system was not properly shut down; automatic recovery in progress' "$work/primary.log")"
-committed=$(psql_at "$primary_port" "SELECT count(*) FROM committed")
-echo "rows committed before the crash: $committed"
-check "some rows were inserted before the crash" t "$([ "$committed" -gt 0 ] && echo t || echo f)"
+# Crash during inserts (see crash_during_inserts in lib/wal_cluster.sh).
+crash_during_inserts 10001 4
 found="SET enable_seqscan = off;
   SELECT count(*) FROM committed c
   WHERE (SELECT array_agg(id) FROM items WHERE name OPERATOR(commerce.@@&) ('tok' || c.id)::commerce.bm25query) = ARRAY[c.id];"
@@ -131,8 +76,4 @@ primary_top=$(psql_at "$primary_port" "$probe" | tail -n 1)
 standby_top=$(psql_at "$standby_port" "$probe" | tail -n 1)
 check "after the crash the standby still answers the same top-10 as the primary" "$primary_top" "$standby_top"
 check "after the crash the standby has the same statistics" "$(psql_at "$primary_port" "$stats")" "$(psql_at "$standby_port" "$stats")"
-if grep -hE 'PANIC|terminated by signal [^9]|was terminated by exception' "$work/primary.log" "$work/standby.log"; then
-  echo "FAILED: a server process crashed (logs in $work)"; failures=$((failures + 1))
-fi
-echo "$((checks - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish
