@@ -13,6 +13,7 @@
 #   bash bench/run.sh segmentation  ICU Chinese segmentation vs gold brand/product spans
 #   bash bench/run.sh recs-quality  offline HIT@10/NDCG@10 of the recommenders (Amazon Beauty, Sports)
 #   bash bench/run.sh recs-sql      the same data loaded as events, trained and served in PostgreSQL
+#                                (RECS_SETS=Beauty.txt for one data set)
 #   bash bench/run.sh hnsw-core  in-memory HNSW vs brute force (synthetic, Fashion-MNIST)
 #   bash bench/run.sh hnsw       commerce_hnsw through SQL vs exact scan (same data sets)
 #   bash bench/run.sh inventory  flash sale: 64 clients, plain UPDATE vs reserve() normal and hot
@@ -127,7 +128,7 @@ if [ "$what" = recs-sql ]; then
     dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-recs
     bench_server "$dir" "${PGC_BENCH_PORT:-55472}"
     as_postgres "$PG_BIN/psql" -h "$dir" -p "${PGC_BENCH_PORT:-55472}" -U postgres -d postgres -qc "CREATE EXTENSION pg_commerce"
-    for f in Beauty.txt Sports_and_Outdoors.txt; do
+    for f in ${RECS_SETS:-Beauty.txt Sports_and_Outdoors.txt}; do
       log "Recommender end to end in PostgreSQL: $f (load as events, train, recommend for every user)"
       as_postgres "$PGC_BUILD/bench/bench_recs_sql" "host=$dir port=${PGC_BENCH_PORT:-55472} dbname=postgres user=postgres" "$data/$f"
     done
