@@ -277,3 +277,22 @@ CREATE FUNCTION commerce.reserve(idempotency_key text, lines jsonb,
                                  OUT reservation_id bigint, OUT state text,
                                  OUT expires_at timestamptz, OUT replayed boolean)
 AS 'MODULE_PATHNAME', 'commerce_reserve' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+-- reserve()'s fast path caches, per backend, what it reads about a SKU: the product, the one
+-- active warehouse that stocks it and that warehouse's stock settings. Every change to those
+-- commits an invalidation that empties the cache in every backend (src/pg/inventory/reserve.cpp).
+-- Inserted products and warehouses are not cached before they are used, so only changes count.
+CREATE FUNCTION commerce.stock_settings_changed() RETURNS trigger
+AS 'MODULE_PATHNAME', 'commerce_stock_settings_changed' LANGUAGE C;
+CREATE TRIGGER reserve_cache AFTER INSERT OR UPDATE OR DELETE ON commerce.stock_settings
+  FOR EACH ROW EXECUTE FUNCTION commerce.stock_settings_changed();
+CREATE TRIGGER reserve_cache AFTER UPDATE OF product_id, sku, active OR DELETE
+  ON commerce.products FOR EACH ROW EXECUTE FUNCTION commerce.stock_settings_changed();
+CREATE TRIGGER reserve_cache AFTER UPDATE OF warehouse_id, active OR DELETE
+  ON commerce.warehouses FOR EACH ROW EXECUTE FUNCTION commerce.stock_settings_changed();
+CREATE TRIGGER reserve_cache_truncate AFTER TRUNCATE ON commerce.stock_settings
+  FOR EACH STATEMENT EXECUTE FUNCTION commerce.stock_settings_changed();
+CREATE TRIGGER reserve_cache_truncate AFTER TRUNCATE ON commerce.products
+  FOR EACH STATEMENT EXECUTE FUNCTION commerce.stock_settings_changed();
+CREATE TRIGGER reserve_cache_truncate AFTER TRUNCATE ON commerce.warehouses
+  FOR EACH STATEMENT EXECUTE FUNCTION commerce.stock_settings_changed();

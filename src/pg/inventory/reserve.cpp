@@ -21,13 +21,17 @@
 extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "commands/trigger.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "storage/backendid.h"
 #include "utils/array.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/resowner.h"
 #include "utils/timestamp.h"
@@ -35,6 +39,7 @@ extern "C" {
 
 PGC_FUNCTION(commerce_reserve)
 PGC_FUNCTION(commerce_home_bucket)
+PGC_FUNCTION(commerce_stock_settings_changed)
 
 namespace {
 
@@ -189,10 +194,67 @@ Datum column(int row, int col, bool *isnull) {
   return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull);
 }
 
-// Resolves every line's product and the one warehouse that stocks it, with its stock settings.
-// False when the general path has to decide: an unknown or inactive SKU, a product stocked in
-// no or several active warehouses, or lines stocked in different warehouses.
-bool resolve_lines(Line *lines, int n) {
+// What the fast path knows about a SKU, cached per backend: the product and the one active
+// warehouse that stocks it, with that warehouse's stock settings. An entry is good while
+// `generation` is the current one. Every change to commerce.products (sku, active),
+// commerce.warehouses (active) or commerce.stock_settings fires a trigger that invalidates
+// the relation's cache entry in every backend when it commits (commerce_stock_settings_changed);
+// the callback below moves the generation on, and reserve() accepts pending invalidations
+// before it looks at the cache. So a reservation uses settings that were current when it
+// started, as if it had read them itself a moment earlier.
+constexpr int kSkuKeyBytes = 64;  // longer SKUs are looked up every time
+constexpr long kMaxCachedSkus = 100000;
+
+struct CachedSku {
+  char sku[kSkuKeyBytes];  // the hash key
+  uint64 generation;
+  int64 product_id;
+  int32 warehouse_id;
+  int buckets;
+  int64 safety_stock;
+  int64 threshold;
+  bool signalled;
+};
+
+HTAB *sku_cache = nullptr;
+uint64 cache_generation = 1;
+
+void invalidate_sku_cache(Datum, Oid) {
+  ++cache_generation;
+}
+
+HTAB *sku_cache_table() {
+  if (sku_cache == nullptr || hash_get_num_entries(sku_cache) >= kMaxCachedSkus) {
+    static bool registered = false;
+    if (!registered) {
+      CacheRegisterRelcacheCallback(invalidate_sku_cache, static_cast<Datum>(0));
+      registered = true;
+    }
+    if (sku_cache != nullptr) hash_destroy(sku_cache);
+    HASHCTL control{};
+    control.keysize = kSkuKeyBytes;
+    control.entrysize = sizeof(CachedSku);
+    control.hcxt = TopMemoryContext;
+    sku_cache = hash_create("commerce.reserve SKU cache", 256, &control,
+                            HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+  }
+  return sku_cache;
+}
+
+// The cache key of `sku`, or false when it is too long to cache.
+bool sku_key(Datum sku, char *key) {
+  text *t = DatumGetTextPP(sku);
+  const int length = VARSIZE_ANY_EXHDR(t);
+  if (length >= kSkuKeyBytes) return false;
+  memset(key, 0, kSkuKeyBytes);
+  memcpy(key, VARDATA_ANY(t), length);
+  return true;
+}
+
+// Reads a line's product, its one active warehouse and that warehouse's settings. False when
+// the general path has to decide: an unknown or inactive SKU, or a product stocked in no or
+// several active warehouses.
+bool lookup_line(Line &line) {
   Oid types[1] = {TEXTOID};
   keep_plan(lookup_plan,
             "SELECT p.product_id, p.active, ss.warehouse_id, ss.buckets, ss.safety_stock, "
@@ -206,22 +268,60 @@ bool resolve_lines(Line *lines, int n) {
             "     WHERE s.product_id = p.product_id LIMIT 2) ss ON true "
             " WHERE p.sku = $1",
             1, types);
+  Datum args[1] = {line.sku};
+  if (SPI_execute_plan(lookup_plan, args, nullptr, true, 0) != SPI_OK_SELECT) {
+    elog(ERROR, "SPI_execute_plan failed for the product lookup");
+  }
+  if (SPI_processed != 1) return false;
+  bool isnull;
+  line.product_id = DatumGetInt64(column(0, 1, &isnull));
+  if (!DatumGetBool(column(0, 2, &isnull))) return false;
+  line.warehouse_id = DatumGetInt32(column(0, 3, &isnull));
+  if (isnull) return false;
+  line.buckets = DatumGetInt16(column(0, 4, &isnull));
+  line.safety_stock = DatumGetInt64(column(0, 5, &isnull));
+  line.threshold = DatumGetInt64(column(0, 6, &isnull));
+  line.signalled = DatumGetBool(column(0, 7, &isnull));
+  return true;
+}
+
+// Resolves every line (from the cache or lookup_line) and sorts the lines into product order.
+// False when the general path has to decide, including lines stocked in different warehouses.
+bool resolve_lines(Line *lines, int n) {
+  AcceptInvalidationMessages();
+  HTAB *cache = sku_cache_table();
   for (int i = 0; i < n; ++i) {
-    Datum args[1] = {lines[i].sku};
-    if (SPI_execute_plan(lookup_plan, args, nullptr, true, 0) != SPI_OK_SELECT) {
-      elog(ERROR, "SPI_execute_plan failed for the product lookup");
+    Line &line = lines[i];
+    char key[kSkuKeyBytes];
+    const bool cacheable = sku_key(line.sku, key);
+    bool found = false;
+    CachedSku *entry =
+        cacheable ? static_cast<CachedSku *>(hash_search(cache, key, HASH_FIND, &found)) : nullptr;
+    if (entry != nullptr && entry->generation == cache_generation) {
+      line.product_id = entry->product_id;
+      line.warehouse_id = entry->warehouse_id;
+      line.buckets = entry->buckets;
+      line.safety_stock = entry->safety_stock;
+      line.threshold = entry->threshold;
+      line.signalled = entry->signalled;
+    } else {
+      // An invalidation taken in while the lookup runs (its snapshot may predate the change)
+      // keeps the answer out of the cache.
+      const uint64 generation = cache_generation;
+      if (!lookup_line(line)) return false;
+      if (cacheable && generation == cache_generation) {
+        entry = static_cast<CachedSku *>(hash_search(cache, key, HASH_ENTER, &found));
+        entry->generation = generation;
+        entry->product_id = line.product_id;
+        entry->warehouse_id = line.warehouse_id;
+        entry->buckets = line.buckets;
+        entry->safety_stock = line.safety_stock;
+        entry->threshold = line.threshold;
+        entry->signalled = line.signalled;
+      }
     }
-    if (SPI_processed != 1) return false;
-    bool isnull;
-    lines[i].product_id = DatumGetInt64(column(0, 1, &isnull));
-    if (!DatumGetBool(column(0, 2, &isnull))) return false;
-    lines[i].warehouse_id = DatumGetInt32(column(0, 3, &isnull));
-    if (isnull || (i > 0 && lines[i].warehouse_id != lines[0].warehouse_id)) return false;
-    lines[i].buckets = DatumGetInt16(column(0, 4, &isnull));
-    lines[i].safety_stock = DatumGetInt64(column(0, 5, &isnull));
-    lines[i].threshold = DatumGetInt64(column(0, 6, &isnull));
-    lines[i].signalled = DatumGetBool(column(0, 7, &isnull));
-    lines[i].bucket = home_bucket(lines[i].buckets);
+    if (i > 0 && line.warehouse_id != lines[0].warehouse_id) return false;
+    line.bucket = home_bucket(line.buckets);
   }
   // Product order is the lock order; n is small.
   for (int i = 1; i < n; ++i) {
@@ -502,4 +602,18 @@ Datum commerce_reserve(PG_FUNCTION_ARGS) {
 Datum commerce_home_bucket(PG_FUNCTION_ARGS) {
   const int32 buckets = PG_GETARG_INT32(0);
   PG_RETURN_INT32(home_bucket(buckets));
+}
+
+// Trigger on commerce.products, commerce.warehouses and commerce.stock_settings: invalidates the
+// relation's cache entry in every backend when the change commits, which drops reserve()'s SKU
+// cache (see CachedSku). The rows are not looked at.
+Datum commerce_stock_settings_changed(PG_FUNCTION_ARGS) {
+  if (!CALLED_AS_TRIGGER(fcinfo)) {
+    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                    errmsg("commerce.stock_settings_changed() is a trigger function"),
+                    errhint("Attach it with CREATE TRIGGER; do not call it directly.")));
+  }
+  TriggerData *trigger = reinterpret_cast<TriggerData *>(fcinfo->context);
+  CacheInvalidateRelcache(trigger->tg_relation);
+  return PointerGetDatum(nullptr);
 }
