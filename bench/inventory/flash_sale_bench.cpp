@@ -263,11 +263,13 @@ void reserve_client(std::size_t id, Connection &c, Race &rc, ClientResult &res, 
   std::uniform_real_distribution<double> unit(0, 1);
   std::uniform_int_distribution<int> normal_sku(1, kNormalSkus);
   char key[96];
-  // Warm the session (plan caches, PL/pgSQL compilation) outside the timed window.
+  // Warm the session (plan caches, PL/pgSQL compilation) outside the timed window: a
+  // reservation, its retry (the replay path) and its release.
   std::snprintf(key, sizeof key, "warm-%d-%d-%zu", run, mode, id);
-  c.scalar(
-      std::string("SELECT commerce.release_reservation(reservation_id) FROM commerce.reserve('") +
-      key + "', '[{\"sku\": \"WARM\", \"qty\": 1}]')");
+  const std::string warm =
+      std::string("commerce.reserve('") + key + "', '[{\"sku\": \"WARM\", \"qty\": 1}]')";
+  c.scalar("SELECT reservation_id FROM " + warm);
+  c.scalar("SELECT commerce.release_reservation(reservation_id) FROM " + warm);
   rc.wait_start();
   for (long n = 0; !rc.stop.load(); ++n) {
     std::string lines;

@@ -1,17 +1,18 @@
 // commerce.reserve: the hot path of inventory reservations in C over SPI, with every plan
 // prepared once per backend (SPI_keepplan). A flash sale spends its CPU here: the PL/pgSQL
 // version ran about a dozen statements per call (each with its own executor start-up, snapshot
-// and constraint parsing), this one runs two for a one-line order: the lookup of the product
-// and its stock settings, and one statement that claims the idempotency key, writes the line and
-// the ledger movement and takes the units from the backend's own bucket row, in that order.
+// and constraint parsing); this one runs a single statement for a one-line order of a SKU it
+// has seen before (plus a lookup of the SKU the first time, see CachedSku). That statement
+// claims the idempotency key, writes the line and the ledger movement and takes the units from
+// the backend's own bucket row, in that order.
 //
 // It serves the common request only: no policy, up to kFastLines well-formed lines of active
-// products that one active warehouse stocks, a key and TTL that are valid, and a key not seen
-// before. Everything else (bad input, a retry, warehouse choice, split shipments) goes to the
-// PL/pgSQL commerce.reserve_general, which raises the precise error or plans the allocation;
-// when the backend's own bucket cannot serve a line, commerce.hold_stock (spill-over and
-// rebalancing) takes it. Both write the same rows under the same lock order, so the two paths
-// mix freely (docs/inventory.md, "The fast path").
+// products that one active warehouse stocks, a key and TTL that are valid; a retry of such a
+// request is answered here too. Everything else (bad input, a key reused for a different
+// request, warehouse choice, split shipments) goes to the PL/pgSQL commerce.reserve_general,
+// which raises the precise error or plans the allocation; when the backend's own bucket cannot
+// serve a line, commerce.hold_stock (spill-over and rebalancing) takes it. Both write the same rows
+// under the same lock order, so the two paths mix freely (docs/inventory.md, "The fast path").
 //
 // Plain C, no C++ object is ever alive: every call here may raise ERROR, which then unwinds
 // through C frames only (CPP_IN_POSTGRES.md F3), and the transaction's abort undoes whatever was
@@ -69,6 +70,7 @@ SPIPlanPtr ladder_plan = nullptr;
 SPIPlanPtr rebucket_plan = nullptr;
 SPIPlanPtr signal_plan = nullptr;
 SPIPlanPtr general_plan = nullptr;
+SPIPlanPtr replay_plan = nullptr;
 
 // Prepares `sql` once per backend. The plans are generic from the first call: every statement
 // here is a handful of primary-key probes whose best plan does not depend on the values, and a
@@ -435,6 +437,47 @@ void write_reservation(const Request &request, const Line *lines, int n, int tak
   written->took_first = !isnull;
 }
 
+// A retry: the key exists already. When it holds the same request (normalised as on both
+// paths), returns that reservation and its state now (a held one past its expiry is expired),
+// copied out of SPI's memory. False otherwise: the general path raises PC001 with the details.
+bool replay(const Request &request, const Line *lines, int n, Datum *values, bool *nulls) {
+  Oid types[6] = {TEXTOID, TEXTARRAYOID, INT8ARRAYOID, JSONBOID, INTERVALOID, TEXTOID};
+  keep_plan(replay_plan,
+            "SELECT r.reservation_id, "
+            "       CASE WHEN r.state = 'held' AND r.expires_at <= clock_timestamp() "
+            "            THEN 'expired' ELSE r.state::text END, "
+            "       r.expires_at "
+            "  FROM commerce.reservations r "
+            " WHERE r.idempotency_key = $1 "
+            "   AND r.request = jsonb_build_array($2, $3, $4, $5::text, $6)::text",
+            6, types);
+  Datum skus[kFastLines], qtys[kFastLines];
+  for (int i = 0; i < n; ++i) {
+    skus[i] = lines[i].sku;
+    qtys[i] = Int64GetDatum(lines[i].qty);
+  }
+  Datum args[6] = {request.args[0],
+                   PointerGetDatum(array_of(skus, n, TEXTOID)),
+                   PointerGetDatum(array_of(qtys, n, INT8OID)),
+                   request.args[3],
+                   request.args[2],
+                   request.args[4]};
+  char spi_nulls[6];
+  memset(spi_nulls, ' ', sizeof spi_nulls);
+  if (request.nulls[4]) spi_nulls[5] = 'n';
+  if (SPI_execute_plan(replay_plan, args, spi_nulls, true, 0) != SPI_OK_SELECT) {
+    elog(ERROR, "SPI_execute_plan failed for the retry");
+  }
+  if (SPI_processed != 1) return false;
+  bool isnull;
+  values[0] = column(0, 1, &isnull);
+  values[1] = SPI_datumTransfer(column(0, 2, &isnull), false, -1);
+  values[2] = column(0, 3, &isnull);
+  values[3] = BoolGetDatum(true);
+  nulls[0] = nulls[1] = nulls[2] = nulls[3] = false;
+  return true;
+}
+
 // Takes a later line's units from its predicted bucket; false when that bucket is short.
 bool take_units(const Line &line, int64 *available) {
   Oid types[5] = {INT8OID, INT4OID, INT2OID, INT8OID, INT8OID};
@@ -551,7 +594,8 @@ Datum commerce_reserve(PG_FUNCTION_ARGS) {
 
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
   Written written{};
-  if (n > 0 && resolve_lines(lines, n)) {
+  const bool common = n > 0 && resolve_lines(lines, n);
+  if (common) {
     if (lines[0].buckets > 1) {
       // A hot SKU first: kept only when its units were taken (see in_subtransaction). When its
       // bucket was short, the rows are written again without taking and the units come from
@@ -588,8 +632,10 @@ Datum commerce_reserve(PG_FUNCTION_ARGS) {
     values[3] = BoolGetDatum(false);
     SPI_finish();
     values[1] = CStringGetTextDatum("held");
+  } else if (common && replay(request, lines, n, values, nulls)) {
+    SPI_finish();
   } else {
-    // Not the common request, or the key exists already (a retry, or PC001).
+    // Not the common request, or the key is used by a different request (PC001).
     reserve_general(request, values, nulls);
     SPI_finish();
   }
