@@ -280,7 +280,7 @@ AS 'MODULE_PATHNAME', 'commerce_reserve' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 -- reserve()'s fast path caches, per backend, what it reads about a SKU: the product, the one
 -- active warehouse that stocks it and that warehouse's stock settings. Every change to those
--- commits an invalidation that empties the cache in every backend (src/pg/inventory/reserve.cpp).
+-- commits an invalidation that empties the cache in every backend (src/pg/inventory/sku_cache.cpp).
 -- Inserted products and warehouses are not cached before they are used, so only changes count.
 CREATE FUNCTION commerce.stock_settings_changed() RETURNS trigger
 AS 'MODULE_PATHNAME', 'commerce_stock_settings_changed' LANGUAGE C;

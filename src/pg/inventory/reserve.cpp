@@ -2,7 +2,7 @@
 // prepared once per backend (SPI_keepplan). A flash sale spends its CPU here: the PL/pgSQL
 // version ran about a dozen statements per call (each with its own executor start-up, snapshot
 // and constraint parsing); this one runs a single statement for a one-line order of a SKU it
-// has seen before (plus a lookup of the SKU the first time, see CachedSku). That statement
+// has seen before (plus a lookup of the SKU the first time, see sku_cache.h). That statement
 // claims the idempotency key, writes the line and the ledger movement and takes the units from
 // the backend's own bucket row, in that order.
 //
@@ -17,22 +17,19 @@
 // Plain C, no C++ object is ever alive: every call here may raise ERROR, which then unwinds
 // through C frames only (CPP_IN_POSTGRES.md F3), and the transaction's abort undoes whatever was
 // written.
+#include "pg/inventory/sku_cache.h"
 #include "pg/pg_headers.h"
 
 extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
-#include "commands/trigger.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "storage/backendid.h"
 #include "utils/array.h"
-#include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/resowner.h"
 #include "utils/timestamp.h"
@@ -40,7 +37,6 @@ extern "C" {
 
 PGC_FUNCTION(commerce_reserve)
 PGC_FUNCTION(commerce_home_bucket)
-PGC_FUNCTION(commerce_stock_settings_changed)
 
 namespace {
 
@@ -196,63 +192,6 @@ Datum column(int row, int col, bool *isnull) {
   return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull);
 }
 
-// What the fast path knows about a SKU, cached per backend: the product and the one active
-// warehouse that stocks it, with that warehouse's stock settings. An entry is good while
-// `generation` is the current one. Every change to commerce.products (sku, active),
-// commerce.warehouses (active) or commerce.stock_settings fires a trigger that invalidates
-// the relation's cache entry in every backend when it commits (commerce_stock_settings_changed);
-// the callback below moves the generation on, and reserve() accepts pending invalidations
-// before it looks at the cache. So a reservation uses settings that were current when it
-// started, as if it had read them itself a moment earlier.
-constexpr int kSkuKeyBytes = 64;  // longer SKUs are looked up every time
-constexpr long kMaxCachedSkus = 100000;
-
-struct CachedSku {
-  char sku[kSkuKeyBytes];  // the hash key
-  uint64 generation;
-  int64 product_id;
-  int32 warehouse_id;
-  int buckets;
-  int64 safety_stock;
-  int64 threshold;
-  bool signalled;
-};
-
-HTAB *sku_cache = nullptr;
-uint64 cache_generation = 1;
-
-void invalidate_sku_cache(Datum, Oid) {
-  ++cache_generation;
-}
-
-HTAB *sku_cache_table() {
-  if (sku_cache == nullptr || hash_get_num_entries(sku_cache) >= kMaxCachedSkus) {
-    static bool registered = false;
-    if (!registered) {
-      CacheRegisterRelcacheCallback(invalidate_sku_cache, static_cast<Datum>(0));
-      registered = true;
-    }
-    if (sku_cache != nullptr) hash_destroy(sku_cache);
-    HASHCTL control{};
-    control.keysize = kSkuKeyBytes;
-    control.entrysize = sizeof(CachedSku);
-    control.hcxt = TopMemoryContext;
-    sku_cache = hash_create("commerce.reserve SKU cache", 256, &control,
-                            HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-  }
-  return sku_cache;
-}
-
-// The cache key of `sku`, or false when it is too long to cache.
-bool sku_key(Datum sku, char *key) {
-  text *t = DatumGetTextPP(sku);
-  const int length = VARSIZE_ANY_EXHDR(t);
-  if (length >= kSkuKeyBytes) return false;
-  memset(key, 0, kSkuKeyBytes);
-  memcpy(key, VARDATA_ANY(t), length);
-  return true;
-}
-
 // Reads a line's product, its one active warehouse and that warehouse's settings. False when
 // the general path has to decide: an unknown or inactive SKU, or a product stocked in no or
 // several active warehouses.
@@ -290,37 +229,24 @@ bool lookup_line(Line &line) {
 // Resolves every line (from the cache or lookup_line) and sorts the lines into product order.
 // False when the general path has to decide, including lines stocked in different warehouses.
 bool resolve_lines(Line *lines, int n) {
-  AcceptInvalidationMessages();
-  HTAB *cache = sku_cache_table();
+  using commerce::pg::inventory::SkuSettings;
+  commerce::pg::inventory::sku_cache_refresh();
   for (int i = 0; i < n; ++i) {
     Line &line = lines[i];
-    char key[kSkuKeyBytes];
-    const bool cacheable = sku_key(line.sku, key);
-    bool found = false;
-    CachedSku *entry =
-        cacheable ? static_cast<CachedSku *>(hash_search(cache, key, HASH_FIND, &found)) : nullptr;
-    if (entry != nullptr && entry->generation == cache_generation) {
-      line.product_id = entry->product_id;
-      line.warehouse_id = entry->warehouse_id;
-      line.buckets = entry->buckets;
-      line.safety_stock = entry->safety_stock;
-      line.threshold = entry->threshold;
-      line.signalled = entry->signalled;
+    SkuSettings cached;
+    if (commerce::pg::inventory::sku_cache_get(line.sku, &cached)) {
+      line.product_id = cached.product_id;
+      line.warehouse_id = cached.warehouse_id;
+      line.buckets = cached.buckets;
+      line.safety_stock = cached.safety_stock;
+      line.threshold = cached.threshold;
+      line.signalled = cached.signalled;
     } else {
-      // An invalidation taken in while the lookup runs (its snapshot may predate the change)
-      // keeps the answer out of the cache.
-      const uint64 generation = cache_generation;
+      const uint64 generation = commerce::pg::inventory::sku_cache_generation();
       if (!lookup_line(line)) return false;
-      if (cacheable && generation == cache_generation) {
-        entry = static_cast<CachedSku *>(hash_search(cache, key, HASH_ENTER, &found));
-        entry->generation = generation;
-        entry->product_id = line.product_id;
-        entry->warehouse_id = line.warehouse_id;
-        entry->buckets = line.buckets;
-        entry->safety_stock = line.safety_stock;
-        entry->threshold = line.threshold;
-        entry->signalled = line.signalled;
-      }
+      const SkuSettings read{line.product_id,   line.warehouse_id, line.buckets,
+                             line.safety_stock, line.threshold,    line.signalled};
+      commerce::pg::inventory::sku_cache_put(line.sku, read, generation);
     }
     if (i > 0 && line.warehouse_id != lines[0].warehouse_id) return false;
     line.bucket = home_bucket(line.buckets);
@@ -648,18 +574,4 @@ Datum commerce_reserve(PG_FUNCTION_ARGS) {
 Datum commerce_home_bucket(PG_FUNCTION_ARGS) {
   const int32 buckets = PG_GETARG_INT32(0);
   PG_RETURN_INT32(home_bucket(buckets));
-}
-
-// Trigger on commerce.products, commerce.warehouses and commerce.stock_settings: invalidates the
-// relation's cache entry in every backend when the change commits, which drops reserve()'s SKU
-// cache (see CachedSku). The rows are not looked at.
-Datum commerce_stock_settings_changed(PG_FUNCTION_ARGS) {
-  if (!CALLED_AS_TRIGGER(fcinfo)) {
-    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                    errmsg("commerce.stock_settings_changed() is a trigger function"),
-                    errhint("Attach it with CREATE TRIGGER; do not call it directly.")));
-  }
-  TriggerData *trigger = reinterpret_cast<TriggerData *>(fcinfo->context);
-  CacheInvalidateRelcache(trigger->tg_relation);
-  return PointerGetDatum(nullptr);
 }
