@@ -118,8 +118,8 @@ bool in_subtransaction(Attempt &&attempt) {
 }
 
 // The bucket row this backend takes hot-SKU units from. Backend ids are small and dense (the
-// lowest free slot), so N clients on N buckets mostly get a row each; the process id modulo N
-// collided for about a third of them.
+// lowest free slot), so N clients on N buckets mostly get a row each; with the process id
+// modulo N, a client shared its bucket about 1 - ((N-1)/N)^(N-1) of the time (63 % for 64).
 int home_bucket(int buckets) {
   return buckets > 1 ? static_cast<int>(MyBackendId % buckets) : 0;
 }
