@@ -58,17 +58,24 @@ CREATE TABLE commerce.stock (
   FOREIGN KEY (product_id, warehouse_id) REFERENCES commerce.stock_settings
 ) WITH (fillfactor = 10);
 
+-- The states of a reservation and of its lines. A domain rather than a CHECK on each table:
+-- PostgreSQL caches a domain's constraint per backend, while a table CHECK is deserialised
+-- and planned again by every INSERT or UPDATE statement, which the hot path pays for.
+CREATE DOMAIN commerce.reservation_state AS text
+  CHECK (VALUE IN ('held', 'committed', 'released', 'expired'));
+
 -- One row per reserve() call that succeeded. state moves held -> committed | released | expired
 -- and never back. A held row past expires_at is already expired for every reader (see the
 -- reservation_status view); expire_reservations() only writes that down.
 CREATE TABLE commerce.reservations (
   reservation_id bigint GENERATED ALWAYS AS IDENTITY (CACHE 64) PRIMARY KEY,
   idempotency_key text NOT NULL UNIQUE,
-  -- md5 of the normalised request, to tell a retry from a different request under the same key.
-  request_hash text NOT NULL,
+  -- The normalised request (SKUs and quantities in product order, policy, TTL, order_ref) as
+  -- JSON text, to tell a retry from a different request under the same key. Kept whole rather
+  -- than hashed: comparing it is exact, and for a cart it is shorter than an md5 in hex.
+  request text NOT NULL,
   order_ref text,
-  state text NOT NULL DEFAULT 'held'
-    CHECK (state IN ('held', 'committed', 'released', 'expired')),
+  state commerce.reservation_state NOT NULL DEFAULT 'held',
   created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   expires_at timestamptz NOT NULL,
   closed_at timestamptz,
@@ -89,20 +96,29 @@ CREATE TABLE commerce.reservation_lines (
   warehouse_id integer NOT NULL,
   bucket smallint NOT NULL,
   qty bigint NOT NULL CHECK (qty > 0),
-  state text NOT NULL DEFAULT 'held'
-    CHECK (state IN ('held', 'committed', 'released', 'expired')),
+  state commerce.reservation_state NOT NULL DEFAULT 'held',
   expires_at timestamptz NOT NULL,
   PRIMARY KEY (reservation_id, line_no, warehouse_id)
 );
 CREATE INDEX reservation_lines_held ON commerce.reservation_lines
   (product_id, warehouse_id, expires_at) WHERE state = 'held';
 
+-- Which deltas each movement kind may have (the rule is in src/core/inventory/ledger_rule.h):
+--   receipt: on_hand > 0, reserved 0          adjustment: on_hand <> 0, reserved 0
+--   reservation: on_hand 0, reserved > 0      commit: on_hand < 0, reserved = on_hand
+--   release, expiry: on_hand 0, reserved < 0  any other kind: refused
+CREATE FUNCTION commerce.movement_fits_kind(kind text, on_hand_delta bigint, reserved_delta bigint)
+RETURNS boolean AS 'MODULE_PATHNAME', 'commerce_movement_fits_kind'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 -- The ledger. Every change of on_hand or reserved is one row here, written in the same
 -- transaction as the change, so sum(deltas) per product and warehouse equals the stock rows
 -- (commerce.verify_inventory() checks it). Moving units between bucket rows of the same product
--- and warehouse changes no total and is not a movement.
+-- and warehouse changes no total and is not a movement. It is only appended to and read whole
+-- (sums per product), so it has no index: movement_id comes from its identity sequence and is
+-- unique without one, and a primary key would be one more index insertion per reservation.
 CREATE TABLE commerce.stock_movements (
-  movement_id bigint GENERATED ALWAYS AS IDENTITY (CACHE 64) PRIMARY KEY,
+  movement_id bigint GENERATED ALWAYS AS IDENTITY (CACHE 64),
   moved_at timestamptz NOT NULL DEFAULT now(),
   kind text NOT NULL,
   product_id bigint NOT NULL,
@@ -111,16 +127,8 @@ CREATE TABLE commerce.stock_movements (
   reserved_delta bigint NOT NULL,
   reservation_id bigint,
   reason text,
-  CONSTRAINT stock_movements_kind_deltas CHECK (
-    CASE kind
-      WHEN 'receipt' THEN on_hand_delta > 0 AND reserved_delta = 0
-      WHEN 'adjustment' THEN on_hand_delta <> 0 AND reserved_delta = 0
-      WHEN 'reservation' THEN on_hand_delta = 0 AND reserved_delta > 0
-      WHEN 'commit' THEN on_hand_delta < 0 AND reserved_delta = on_hand_delta
-      WHEN 'release' THEN on_hand_delta = 0 AND reserved_delta < 0
-      WHEN 'expiry' THEN on_hand_delta = 0 AND reserved_delta < 0
-      ELSE false
-    END)
+  CONSTRAINT stock_movements_kind_deltas
+    CHECK (commerce.movement_fits_kind(kind, on_hand_delta, reserved_delta))
 );
 
 -- Append-only: corrections are new movements (adjust_stock), never edits.

@@ -4,7 +4,7 @@
 -- queues on that row lock until the holder commits.
 --
 -- A hot SKU has N bucket rows that share its available units. A reservation takes its units
--- from its own bucket (backend pid mod N), waiting for it if another buyer holds it; if that
+-- from its own bucket (commerce.home_bucket), waiting for it if another buyer holds it; if that
 -- bucket is dry it spills over to the first other free bucket with enough units (SKIP LOCKED),
 -- or queues on one; so N reservations proceed at once and each mostly touches one row. Only when no single bucket can serve the quantity does
 -- it lock all N rows in bucket order, give expired holds back, spread what is left evenly and
@@ -75,7 +75,7 @@ DECLARE
   picked smallint;
 BEGIN
   SELECT ss.buckets, ss.safety_stock, ss.low_stock_threshold, ss.low_stock_signalled,
-         pg_backend_pid() % ss.buckets
+         commerce.home_bucket(ss.buckets)
     INTO n, safety, threshold, signalled, home
     FROM commerce.stock_settings ss
    WHERE ss.product_id = hold_stock.product_id AND ss.warehouse_id = hold_stock.warehouse_id;

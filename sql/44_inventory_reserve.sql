@@ -94,14 +94,16 @@ BEGIN
 END
 $$;
 
--- reserve(): see docs/inventory.md. Returns the reservation; replayed is true when the same
--- request was already made under this idempotency key (nothing new is reserved then, and
--- state is that reservation's state now, e.g. 'expired').
+-- reserve_general(): every request reserve() does not take on its fast path (in C, see
+-- src/pg/inventory/reserve.cpp): a policy, several candidate warehouses, more than 16 lines, a
+-- retry of a known key, and every malformed request (this raises the error that says what is
+-- wrong). Same arguments and result as reserve(); replayed is true when the same request was
+-- already made under this idempotency key (nothing new is reserved then, and state is that
+-- reservation's state now, e.g. 'expired').
 --
--- This is the hot path of a flash sale, so the common case is a handful of statements with
--- cached plans: arguments that look right are checked inline and by one query over the lines;
--- only when something is wrong do the check_* functions run, to say exactly what.
-CREATE FUNCTION commerce.reserve(idempotency_key text, lines jsonb,
+-- Arguments that look right are checked inline and by one query over the lines; only when
+-- something is wrong do the check_* functions run, to say exactly what.
+CREATE FUNCTION commerce.reserve_general(idempotency_key text, lines jsonb,
                                  ttl interval DEFAULT interval '15 minutes',
                                  policy jsonb DEFAULT '{}', order_ref text DEFAULT NULL,
                                  OUT reservation_id bigint, OUT state text,
@@ -115,7 +117,7 @@ DECLARE
   qtys bigint[];
   lines_ok boolean;
   single_warehouse integer;
-  request_hash text;
+  request text;
   prior record;
   a record;
   h record;
@@ -162,23 +164,23 @@ BEGIN
       INTO line_nos, skus, product_ids, qtys
       FROM commerce.parse_reservation_lines(lines) l;
   END IF;
-  request_hash := md5(jsonb_build_array(skus, qtys, policy, ttl::text, order_ref)::text);
+  request := jsonb_build_array(skus, qtys, policy, ttl::text, order_ref)::text;
 
   -- Claim the key first, before any stock row is locked: a retry racing its original waits
   -- here (for the original to commit or roll back) and holds nothing another one waits for.
-  INSERT INTO commerce.reservations AS r (idempotency_key, request_hash, order_ref, expires_at)
-  VALUES (reserve.idempotency_key, request_hash, reserve.order_ref, clock_timestamp() + reserve.ttl)
+  INSERT INTO commerce.reservations AS r (idempotency_key, request, order_ref, expires_at)
+  VALUES (reserve_general.idempotency_key, request, reserve_general.order_ref, clock_timestamp() + reserve_general.ttl)
   ON CONFLICT (idempotency_key) DO NOTHING
   RETURNING r.reservation_id, r.expires_at INTO reservation_id, expires_at;
   IF reservation_id IS NULL THEN
-    SELECT r.reservation_id, r.request_hash, r.expires_at,
+    SELECT r.reservation_id, r.request, r.expires_at,
            CASE WHEN r.state = 'held' AND r.expires_at <= clock_timestamp()
                 THEN 'expired' ELSE r.state END AS state
       INTO prior
-      FROM commerce.reservations r WHERE r.idempotency_key = reserve.idempotency_key;
-    IF prior.request_hash <> request_hash THEN
+      FROM commerce.reservations r WHERE r.idempotency_key = reserve_general.idempotency_key;
+    IF prior.request <> request THEN
       RAISE EXCEPTION 'idempotency key "%" was already used for a different request',
-                      reserve.idempotency_key
+                      reserve_general.idempotency_key
         USING ERRCODE = 'PC001',
               DETAIL = format('the key belongs to reservation %s', prior.reservation_id),
               HINT = 'use a new key for a new request; send the same request to retry';
@@ -194,7 +196,7 @@ BEGIN
   -- is nothing to choose (hold_stock() checks the units); otherwise plan.
   IF policy = '{}'::jsonb THEN
     SELECT min(ss.warehouse_id),
-           array_agg(pg_backend_pid() % ss.buckets ORDER BY ss.product_id)::smallint[]
+           array_agg(commerce.home_bucket(ss.buckets) ORDER BY ss.product_id)::smallint[]
       INTO single_warehouse, a_bucket
       FROM commerce.stock_settings ss
       JOIN commerce.warehouses w ON w.warehouse_id = ss.warehouse_id AND w.active
@@ -211,13 +213,13 @@ BEGIN
     WITH held AS (
       INSERT INTO commerce.reservation_lines
         (reservation_id, line_no, product_id, warehouse_id, bucket, qty, expires_at)
-      SELECT reserve.reservation_id, x.line_no, x.product_id, single_warehouse, x.bucket, x.qty,
-             reserve.expires_at
+      SELECT reserve_general.reservation_id, x.line_no, x.product_id, single_warehouse, x.bucket, x.qty,
+             reserve_general.expires_at
         FROM unnest(line_nos, product_ids, qtys, a_bucket) AS x(line_no, product_id, qty, bucket)
       RETURNING product_id, qty)
     INSERT INTO commerce.stock_movements
       (kind, product_id, warehouse_id, on_hand_delta, reserved_delta, reservation_id)
-    SELECT 'reservation', x.product_id, single_warehouse, 0, x.qty, reserve.reservation_id
+    SELECT 'reservation', x.product_id, single_warehouse, 0, x.qty, reserve_general.reservation_id
       FROM held x;
     FOR i IN 1 .. cardinality(product_ids) LOOP
       h := commerce.hold_stock(product_ids[i], single_warehouse, qtys[i]);
@@ -226,7 +228,7 @@ BEGIN
       END IF;
       IF h.bucket <> a_bucket[i] THEN
         UPDATE commerce.reservation_lines l SET bucket = h.bucket
-         WHERE l.reservation_id = reserve.reservation_id AND l.product_id = product_ids[i];
+         WHERE l.reservation_id = reserve_general.reservation_id AND l.product_id = product_ids[i];
       END IF;
     END LOOP;
     state := 'held';
@@ -234,7 +236,7 @@ BEGIN
     RETURN;
   ELSE
     FOR a IN SELECT p.line, p.product_id, p.warehouse_id, p.qty
-               FROM commerce.plan_allocation(skus, product_ids, qtys, reserve.policy) p
+               FROM commerce.plan_allocation(skus, product_ids, qtys, reserve_general.policy) p
               ORDER BY p.product_id, p.warehouse_id LOOP
       h := commerce.hold_stock(a.product_id, a.warehouse_id, a.qty);
       IF h.check_low_stock THEN
@@ -251,16 +253,46 @@ BEGIN
   WITH held AS (
     INSERT INTO commerce.reservation_lines
       (reservation_id, line_no, product_id, warehouse_id, bucket, qty, expires_at)
-    SELECT reserve.reservation_id, x.line_no, x.product_id, x.warehouse_id, x.bucket, x.qty,
-           reserve.expires_at
+    SELECT reserve_general.reservation_id, x.line_no, x.product_id, x.warehouse_id, x.bucket, x.qty,
+           reserve_general.expires_at
       FROM unnest(a_line, a_product, a_warehouse, a_bucket, a_qty)
            AS x(line_no, product_id, warehouse_id, bucket, qty)
     RETURNING product_id, warehouse_id, qty)
   INSERT INTO commerce.stock_movements
     (kind, product_id, warehouse_id, on_hand_delta, reserved_delta, reservation_id)
-  SELECT 'reservation', x.product_id, x.warehouse_id, 0, x.qty, reserve.reservation_id
+  SELECT 'reservation', x.product_id, x.warehouse_id, 0, x.qty, reserve_general.reservation_id
     FROM held x;
   state := 'held';
   replayed := false;
 END
 $$;
+
+-- reserve(): see docs/inventory.md. The common request (no policy, up to 16 valid lines that one
+-- active warehouse stocks, a new key) is served in C with plans kept per backend: one lookup per
+-- line and one statement for the reservation, its lines, the ledger and the first line's units.
+-- Everything else goes to reserve_general() above, so both paths give the same answers.
+CREATE FUNCTION commerce.reserve(idempotency_key text, lines jsonb,
+                                 ttl interval DEFAULT interval '15 minutes',
+                                 policy jsonb DEFAULT '{}', order_ref text DEFAULT NULL,
+                                 OUT reservation_id bigint, OUT state text,
+                                 OUT expires_at timestamptz, OUT replayed boolean)
+AS 'MODULE_PATHNAME', 'commerce_reserve' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+-- reserve()'s fast path caches, per backend, what it reads about a SKU: the product, the one
+-- active warehouse that stocks it and that warehouse's stock settings. Every change to those
+-- commits an invalidation that empties the cache in every backend (src/pg/inventory/sku_cache.cpp).
+-- Inserted products and warehouses are not cached before they are used, so only changes count.
+CREATE FUNCTION commerce.stock_settings_changed() RETURNS trigger
+AS 'MODULE_PATHNAME', 'commerce_stock_settings_changed' LANGUAGE C;
+CREATE TRIGGER reserve_cache AFTER INSERT OR UPDATE OR DELETE ON commerce.stock_settings
+  FOR EACH ROW EXECUTE FUNCTION commerce.stock_settings_changed();
+CREATE TRIGGER reserve_cache AFTER UPDATE OF product_id, sku, active OR DELETE
+  ON commerce.products FOR EACH ROW EXECUTE FUNCTION commerce.stock_settings_changed();
+CREATE TRIGGER reserve_cache AFTER UPDATE OF warehouse_id, active OR DELETE
+  ON commerce.warehouses FOR EACH ROW EXECUTE FUNCTION commerce.stock_settings_changed();
+CREATE TRIGGER reserve_cache_truncate AFTER TRUNCATE ON commerce.stock_settings
+  FOR EACH STATEMENT EXECUTE FUNCTION commerce.stock_settings_changed();
+CREATE TRIGGER reserve_cache_truncate AFTER TRUNCATE ON commerce.products
+  FOR EACH STATEMENT EXECUTE FUNCTION commerce.stock_settings_changed();
+CREATE TRIGGER reserve_cache_truncate AFTER TRUNCATE ON commerce.warehouses
+  FOR EACH STATEMENT EXECUTE FUNCTION commerce.stock_settings_changed();

@@ -21,11 +21,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace {
 
@@ -67,8 +71,45 @@ struct ClientResult {
 struct Phase {
   double tps = 0, p50 = 0, p99 = 0, seconds = 0;
   long successes = 0;  // in the timed window
+  // CPU per successful reservation over the whole phase (retries and refusals included), of the
+  // 64 server backends and of this driver: what the rate would be bounded by on idle cores,
+  // whatever else the machine runs.
+  double server_us = 0, client_us = 0;
   bool ok = false;
 };
+
+// CPU seconds (user + system) this process has used.
+double client_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds the server backends of `conns` have used, from /proc (the driver runs on the
+// server's machine, as the server's user).
+double server_cpu_seconds(const std::vector<std::unique_ptr<Connection>> &conns) {
+  static const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  double total = 0;
+  for (const auto &c : conns) {
+    std::ifstream stat("/proc/" + std::to_string(PQbackendPID(c->get())) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    // Fields after the command name (which ends with the last ')'): state is field 3, utime 14.
+    std::size_t at = line.rfind(')');
+    if (at == std::string::npos) continue;
+    std::vector<std::string> fields;
+    std::size_t start = at + 2;
+    while (start < line.size()) {
+      std::size_t end = line.find(' ', start);
+      if (end == std::string::npos) end = line.size();
+      fields.push_back(line.substr(start, end - start));
+      start = end + 1;
+    }
+    if (fields.size() > 12) total += (std::stod(fields[11]) + std::stod(fields[12])) / ticks;
+  }
+  return total;
+}
 
 // Shared start line and stop flag of one phase.
 struct Race {
@@ -77,6 +118,7 @@ struct Race {
   std::atomic<bool> stop{false};
   std::atomic<long> stop_ns{0};
   Clock::time_point start;
+  double server_cpu_s = 0, client_cpu_s = 0;  // used from the start until every client stopped
 
   void mark_stop() {
     bool expected = false;
@@ -105,6 +147,8 @@ std::vector<ClientResult> race_clients(std::vector<std::unique_ptr<Connection>> 
     threads.emplace_back([&, i] { client(i, *conns[i], race, results[i]); });
   }
   while (race.ready.load() < static_cast<int>(conns.size())) std::this_thread::yield();
+  const double server_before = server_cpu_seconds(conns);
+  const double client_before = client_cpu_seconds();
   race.start = Clock::now();
   race.go = true;
   std::thread watchdog([&] {
@@ -116,16 +160,22 @@ std::vector<ClientResult> race_clients(std::vector<std::unique_ptr<Connection>> 
   for (auto &t : threads) t.join();
   race.mark_stop();
   watchdog.join();
+  race.server_cpu_s = server_cpu_seconds(conns) - server_before;
+  race.client_cpu_s = client_cpu_seconds() - client_before;
   return results;
 }
 
 Phase summarize(const std::vector<ClientResult> &results, const Race &race) {
   Phase ph;
   std::vector<double> all;
+  long successes = 0;
   for (const auto &r : results) {
     ph.successes += r.in_window;
+    successes += r.successes;
     all.insert(all.end(), r.latency_ms.begin(), r.latency_ms.end());
   }
+  ph.server_us = race.server_cpu_s * 1e6 / static_cast<double>(std::max(successes, 1L));
+  ph.client_us = race.client_cpu_s * 1e6 / static_cast<double>(std::max(successes, 1L));
   ph.seconds = race.elapsed_s();
   ph.tps = static_cast<double>(ph.successes) / ph.seconds;
   ph.p50 = percentile(all, 0.5);
@@ -213,11 +263,13 @@ void reserve_client(std::size_t id, Connection &c, Race &rc, ClientResult &res, 
   std::uniform_real_distribution<double> unit(0, 1);
   std::uniform_int_distribution<int> normal_sku(1, kNormalSkus);
   char key[96];
-  // Warm the session (plan caches, PL/pgSQL compilation) outside the timed window.
+  // Warm the session (plan caches, PL/pgSQL compilation) outside the timed window: a
+  // reservation, its retry (the replay path) and its release.
   std::snprintf(key, sizeof key, "warm-%d-%d-%zu", run, mode, id);
-  c.scalar(
-      std::string("SELECT commerce.release_reservation(reservation_id) FROM commerce.reserve('") +
-      key + "', '[{\"sku\": \"WARM\", \"qty\": 1}]')");
+  const std::string warm =
+      std::string("commerce.reserve('") + key + "', '[{\"sku\": \"WARM\", \"qty\": 1}]')";
+  c.scalar("SELECT reservation_id FROM " + warm);
+  c.scalar("SELECT commerce.release_reservation(reservation_id) FROM " + warm);
   rc.wait_start();
   for (long n = 0; !rc.stop.load(); ++n) {
     std::string lines;
@@ -350,8 +402,11 @@ Phase run_reserve(Connection &admin, std::vector<std::unique_ptr<Connection>> &c
 }
 
 void print_phase(const char *name, const Phase &ph) {
-  std::printf("  %-8s %8.0f reservations/s  p50 %6.2f ms  p99 %7.2f ms  (%ld in %.2f s)  %s\n",
-              name, ph.tps, ph.p50, ph.p99, ph.successes, ph.seconds, ph.ok ? "OK" : "FAILED");
+  std::printf(
+      "  %-8s %8.0f reservations/s  p50 %6.2f ms  p99 %7.2f ms  (%ld in %.2f s)  CPU per "
+      "reservation: server %.0f us, driver %.0f us  %s\n",
+      name, ph.tps, ph.p50, ph.p99, ph.successes, ph.seconds, ph.server_us, ph.client_us,
+      ph.ok ? "OK" : "FAILED");
 }
 
 }  // namespace
@@ -375,6 +430,13 @@ int main(int argc, char **argv) {
       "%.0f%% of holds abandoned (1 s TTL), %.0f%% of requests retried; %d runs\n",
       clients, units, kNormalSkus, kNormalUnits, kAbandonShare * 100, kRetryShare * 100, runs);
 
+  std::printf(
+      "server: synchronous_commit=%s, fsync=%s, wal_level=%s, shared_buffers=%s, "
+      "max_connections=%s (the same for every mode)\n",
+      admin.scalar("SHOW synchronous_commit").c_str(), admin.scalar("SHOW fsync").c_str(),
+      admin.scalar("SHOW wal_level").c_str(), admin.scalar("SHOW shared_buffers").c_str(),
+      admin.scalar("SHOW max_connections").c_str());
+
   std::vector<Phase> plain, normal, hot;
   int ok_runs = 0;
   for (int run = 1; run <= runs; ++run) {
@@ -397,8 +459,8 @@ int main(int argc, char **argv) {
   const double base = med(plain, &Phase::tps);
   std::printf("\nmedian of %d runs (%d clients, hot SKU %ld units, %d buckets in hot mode)\n", runs,
               clients, units, buckets);
-  std::printf("  %-34s %14s %9s %9s %9s\n", "mode", "reservations/s", "p50 ms", "p99 ms",
-              "x plain");
+  std::printf("  %-34s %14s %9s %9s %9s %11s %11s %10s\n", "mode", "reservations/s", "p50 ms",
+              "p99 ms", "x plain", "x plain/run", "server us", "driver us");
   const struct {
     const char *name;
     const std::vector<Phase> *v;
@@ -406,9 +468,14 @@ int main(int argc, char **argv) {
               {"reserve(), one stock row", &normal},
               {"reserve(), hot SKU buckets", &hot}};
   for (const auto &row : rows) {
-    std::printf("  %-34s %14.0f %9.2f %9.2f %9.2f\n", row.name, med(*row.v, &Phase::tps),
-                med(*row.v, &Phase::p50), med(*row.v, &Phase::p99),
-                med(*row.v, &Phase::tps) / base);
+    // The ratio within each run (same minute, same machine load), then its median.
+    std::vector<double> ratios;
+    for (std::size_t i = 0; i < row.v->size(); ++i)
+      ratios.push_back((*row.v)[i].tps / plain[i].tps);
+    std::printf("  %-34s %14.0f %9.2f %9.2f %9.2f %11.2f %11.0f %10.0f\n", row.name,
+                med(*row.v, &Phase::tps), med(*row.v, &Phase::p50), med(*row.v, &Phase::p99),
+                med(*row.v, &Phase::tps) / base, median(ratios), med(*row.v, &Phase::server_us),
+                med(*row.v, &Phase::client_us));
   }
   std::printf(
       "runs with every check passing (zero oversell, ledger = stock, no duplicate key): "
