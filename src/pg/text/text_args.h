@@ -24,7 +24,8 @@ struct SynonymRows {
   bool *two_way;
 };
 
-// Reads commerce.synonyms through SPI. Call outside guarded regions: it may raise ERROR.
+// Reads commerce.synonyms through SPI (a plan kept for the backend). Call outside guarded
+// regions: it may raise ERROR.
 SynonymRows read_synonyms();
 
 // Builds the synonym map for `analyzer`. Rules that the analyzer cannot use (a side that is a
