@@ -6,10 +6,9 @@
 #   bash bench/run.sh relevance  BM25 nDCG@10 / Recall@100 on Cranfield, CISI, MEDLINE vs ts_rank
 #                                (data from $PGC_DATA, default ../shared/data beside the repo)
 #   bash bench/run.sh topk       core BM25 top-10 over 1,000,000 synthetic titles, WAND vs all
-#   bash bench/run.sh bm25       commerce_bm25 top-10 through SQL vs ts_rank over GIN, 1,000,000
-#                                synthetic products, WANDS queries (minutes; not part of "all")
-#   bash bench/run.sh bm25index  commerce_bm25 index self-check: build vs GIN, top-10 latency vs
-#                                ts_rank over GIN (BM25_ROWS=200000 synthetic products by default)
+#   bash bench/run.sh bm25       commerce_bm25 top-10 through SQL vs ts_rank over GIN (on a stored
+#                                tsvector and on an expression), 1,000,000 synthetic products,
+#                                WANDS queries (minutes; not part of "all")
 #   bash bench/run.sh segmentation  ICU Chinese segmentation vs gold brand/product spans
 #   bash bench/run.sh recs-quality  offline HIT@10/NDCG@10 of the recommenders (Amazon Beauty, Sports)
 #   bash bench/run.sh recs-sql      the same data loaded as events, trained and served in PostgreSQL
@@ -78,23 +77,12 @@ fi
 if [ "$what" = bm25 ]; then
   dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-bm25
   port=${PGC_BENCH_PORT:-55436}
-  # Both indexes and the table fit in shared buffers, so the runs time the searches, not the disk.
+  # The indexes and the table fit in shared buffers, so the runs time the searches, not the disk.
   servers+=("$dir")
   start_server "$dir" "$port" "-c shared_buffers=2GB -c maintenance_work_mem=1GB"
   log "commerce_bm25 vs ts_rank over GIN through SQL (WANDS queries from $data_root/wands)"
   as_postgres "$PGC_BUILD/bench/bench_bm25_sql" "host=$dir port=$port dbname=postgres user=postgres" \
     "$data_root/wands/query.csv" "${BM25_ROWS:-1000000}"
-fi
-
-if [ "$what" = bm25index ]; then
-  dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-bm25
-  port=${PGC_BENCH_PORT:-55474}
-  bench_server "$dir" "$port"
-  as_postgres "$PG_BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -qc "CREATE EXTENSION pg_commerce"
-  log "commerce_bm25 index vs ts_rank over GIN (${BM25_ROWS:-200000} synthetic products, WANDS queries)"
-  as_postgres "$PG_BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -X -q \
-    -v rows="${BM25_ROWS:-200000}" -v wands="$data_root/wands/query.csv" \
-    -f "$PGC_ROOT/bench/text/bm25_index_check.sql"
 fi
 
 if [ "$what" = all ] || [ "$what" = segmentation ]; then

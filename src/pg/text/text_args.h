@@ -24,13 +24,16 @@ struct SynonymRows {
   bool *two_way;
 };
 
-// Reads commerce.synonyms through SPI. Call outside guarded regions: it may raise ERROR.
+// Reads commerce.synonyms through SPI (a plan kept for the backend). Call outside guarded
+// regions: it may raise ERROR.
 SynonymRows read_synonyms();
 
-// Builds the synonym map for `analyzer`. Rules that the analyzer cannot use (a side that is a
-// stop word for it, or a multi-word side that would have to be looked up) are skipped, so one
-// odd rule cannot break every search. Call inside a guarded region.
-commerce::text::bm25::SynonymMap synonym_map(const SynonymRows &rows,
-                                             commerce::text::Analyzer &analyzer);
+// The synonym map of `rows` for `analyzer` (a cached_analyzer). Rules that the analyzer cannot
+// use (a side that is a stop word for it, or a multi-word side that would have to be looked up)
+// are skipped, so one odd rule cannot break every search. Built again only when the rows differ
+// from the previous call's for this analyzer; valid until the next call. Call inside a guarded
+// region.
+const commerce::text::bm25::SynonymMap &synonym_map(const SynonymRows &rows,
+                                                    commerce::text::Analyzer &analyzer);
 
 }  // namespace commerce::pg
