@@ -19,6 +19,7 @@
 // written.
 #include "pg/inventory/sku_cache.h"
 #include "pg/pg_headers.h"
+#include "pg/spi_plan.h"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -39,6 +40,8 @@ PGC_FUNCTION(commerce_reserve)
 PGC_FUNCTION(commerce_home_bucket)
 
 namespace {
+
+using commerce::pg::keep_plan;
 
 // Longer orders take the general path: one lookup per line is cheap for a cart, not for 1000.
 constexpr int kFastLines = 16;
@@ -67,19 +70,6 @@ SPIPlanPtr rebucket_plan = nullptr;
 SPIPlanPtr signal_plan = nullptr;
 SPIPlanPtr general_plan = nullptr;
 SPIPlanPtr replay_plan = nullptr;
-
-// Prepares `sql` once per backend. The plans are generic from the first call: every statement
-// here is a handful of primary-key probes whose best plan does not depend on the values, and a
-// custom plan per call would cost a planner run per call.
-SPIPlanPtr keep_plan(SPIPlanPtr &plan, const char *sql, int nargs, Oid *types) {
-  if (plan == nullptr) {
-    SPIPlanPtr fresh = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
-    if (fresh == nullptr) elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-    SPI_keepplan(fresh);
-    plan = fresh;
-  }
-  return plan;
-}
 
 // Runs `attempt` in a subtransaction, kept when it returns true and rolled back when it returns
 // false; an error rolls it back and is raised again. Taking units from one bucket row of a hot

@@ -139,18 +139,6 @@ int compare_int64(const void *a, const void *b) {
 
 }  // namespace
 
-SPIPlanPtr keep_plan(SPIPlanPtr &plan, const char *sql, int nargs, Oid *types) {
-  if (plan == nullptr) {
-    // A generic plan: re-planning per call (what the plan cache did for the availability view
-    // and the partitioned events table) cost more than executing.
-    SPIPlanPtr fresh = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
-    if (fresh == nullptr) elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-    SPI_keepplan(fresh);
-    plan = fresh;
-  }
-  return plan;
-}
-
 StoredLists read_lists(int64 model_id, Datum history) {
   Oid types[2] = {INT8OID, INT8ARRAYOID};
   keep_plan(lists_plan,

@@ -8,6 +8,7 @@
 
 #include "core/recs/blend.h"
 #include "pg/pg_headers.h"
+#include "pg/spi_plan.h"
 
 extern "C" {
 #include "executor/spi.h"
@@ -32,9 +33,6 @@ struct StoredPopularity {
   int64 *item;
   float4 *score;
 };
-
-// Prepares `sql` once per backend (SPI_keepplan, always the generic plan) and returns it.
-SPIPlanPtr keep_plan(SPIPlanPtr &plan, const char *sql, int nargs, Oid *types);
 
 // The collaborative and transition lists of the history items (a bigint[] datum).
 StoredLists read_lists(int64 model_id, Datum history);

@@ -74,10 +74,10 @@ Datum column(int row, int col, bool *isnull) {
 Model serving_model(const RecommendRequest &r) {
   if (r.has_model_id) {
     Oid types[1] = {INT8OID};
-    reads::keep_plan(model_by_id_plan,
-                     "SELECT m.model_id, m.xmin FROM commerce.models m"
-                     " WHERE m.model_id = $1 AND m.status <> 'retired'",
-                     1, types);
+    commerce::pg::keep_plan(model_by_id_plan,
+                            "SELECT m.model_id, m.xmin FROM commerce.models m"
+                            " WHERE m.model_id = $1 AND m.status <> 'retired'",
+                            1, types);
     Datum values[1] = {Int64GetDatum(r.model_id)};
     run(model_by_id_plan, values, nullptr, "the model");
     if (SPI_processed == 0) {
@@ -88,10 +88,10 @@ Model serving_model(const RecommendRequest &r) {
   } else {
     if (r.model != nullptr) {
       Oid types[1] = {TEXTOID};
-      reads::keep_plan(model_by_name_plan,
-                       "SELECT m.model_id, m.xmin FROM commerce.models m"
-                       " WHERE m.name = $1 AND m.status = 'active'",
-                       1, types);
+      commerce::pg::keep_plan(model_by_name_plan,
+                              "SELECT m.model_id, m.xmin FROM commerce.models m"
+                              " WHERE m.name = $1 AND m.status = 'active'",
+                              1, types);
       Datum values[1] = {PointerGetDatum(r.model)};
       run(model_by_name_plan, values, nullptr, "the model");
     }
@@ -149,7 +149,7 @@ void read_history(const RecommendRequest &r, ArrayType **history, ArrayType **pu
   const int variant = r.has_user && r.has_session ? 2 : r.has_user ? 0 : 1;
   if (history_plans[variant] == nullptr) {
     Oid types[3] = {INT8OID, TEXTOID, INT4OID};
-    reads::keep_plan(
+    commerce::pg::keep_plan(
         history_plans[variant],
         psprintf("SELECT array_agg(h.product_id ORDER BY h.last_at DESC, h.product_id),"
                  "       array_agg(h.product_id) FILTER (WHERE h.bought)"
@@ -174,10 +174,10 @@ void read_history(const RecommendRequest &r, ArrayType **history, ArrayType **pu
 // Session intent: the most frequent category among the ten newest history items (NULL if none).
 char *read_intent(const int64 *history, int n) {
   Oid types[1] = {INT8ARRAYOID};
-  reads::keep_plan(intent_plan,
-                   "SELECT mode() WITHIN GROUP (ORDER BY f.category)"
-                   "  FROM commerce.product_facets f WHERE f.product_id = ANY ($1)",
-                   1, types);
+  commerce::pg::keep_plan(intent_plan,
+                          "SELECT mode() WITHIN GROUP (ORDER BY f.category)"
+                          "  FROM commerce.product_facets f WHERE f.product_id = ANY ($1)",
+                          1, types);
   Datum values[1] = {PointerGetDatum(bigint_array(history, Min(n, 10)))};
   run(intent_plan, values, nullptr, "the session intent");
   bool isnull = true;
@@ -212,12 +212,13 @@ struct Rules {
 
 Rules read_rules(TimestampTz at) {
   Oid types[1] = {TIMESTAMPTZOID};
-  reads::keep_plan(rules_plan,
-                   "SELECT r.rule_id, r.action, r.product_id, r.category, r.factor, r.position"
-                   "  FROM commerce.recommendation_rules r"
-                   " WHERE r.active AND (r.starts_at IS NULL OR r.starts_at <= $1)"
-                   "   AND (r.ends_at IS NULL OR r.ends_at > $1)",
-                   1, types);
+  commerce::pg::keep_plan(
+      rules_plan,
+      "SELECT r.rule_id, r.action, r.product_id, r.category, r.factor, r.position"
+      "  FROM commerce.recommendation_rules r"
+      " WHERE r.active AND (r.starts_at IS NULL OR r.starts_at <= $1)"
+      "   AND (r.ends_at IS NULL OR r.ends_at > $1)",
+      1, types);
   Datum values[1] = {TimestampTzGetDatum(at)};
   run(rules_plan, values, nullptr, "the rules");
   Rules out{static_cast<int>(SPI_processed), nullptr};
@@ -255,7 +256,7 @@ struct Facts {
 
 Facts read_facts(SPIPlanPtr &plan, const char *sql, ArrayType *items, bool availability) {
   Oid types[1] = {INT8ARRAYOID};
-  reads::keep_plan(plan, sql, 1, types);
+  commerce::pg::keep_plan(plan, sql, 1, types);
   Datum values[1] = {PointerGetDatum(items)};
   run(plan, values, nullptr, availability ? "availability" : "product facets");
   Facts out{};

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "pg/spi_plan.h"
 
 extern "C" {
 #include "executor/spi.h"
@@ -22,16 +23,9 @@ namespace {
 // execution still reads the rows under the current snapshot.
 SPIPlanPtr synonyms_plan() {
   static SPIPlanPtr plan = nullptr;
-  if (plan == nullptr) {
-    SPIPlanPtr fresh = SPI_prepare(
-        "SELECT term, synonym, two_way FROM commerce.synonyms ORDER BY term, synonym", 0, nullptr);
-    if (fresh == nullptr)
-      elog(ERROR, "could not prepare the commerce.synonyms query: %s",
-           SPI_result_code_string(SPI_result));
-    if (SPI_keepplan(fresh) != 0) elog(ERROR, "SPI_keepplan failed");
-    plan = fresh;
-  }
-  return plan;
+  return keep_plan(plan,
+                   "SELECT term, synonym, two_way FROM commerce.synonyms ORDER BY term, synonym", 0,
+                   nullptr);
 }
 
 }  // namespace
