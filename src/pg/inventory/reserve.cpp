@@ -48,17 +48,13 @@ constexpr int kFastLines = 16;
 // commerce.max_line_qty(); the general path says why a larger quantity is refused.
 constexpr int64 kMaxLineQty = 1000000;
 
-// One requested line. Datums point into palloc'd memory of the call.
-struct Line {
+using commerce::pg::inventory::SkuSettings;
+
+// One requested line with its SKU's settings. Datums point into palloc'd memory of the call.
+struct Line : SkuSettings {
   int line_no;  // position in the request, from 1
   Datum sku;    // text
   int64 qty;
-  int64 product_id;
-  int32 warehouse_id;
-  int buckets;
-  int64 safety_stock;
-  int64 threshold;
-  bool signalled;
   int bucket;  // the bucket row the units are taken from (predicted, then actual)
 };
 
@@ -219,24 +215,14 @@ bool lookup_line(Line &line) {
 // Resolves every line (from the cache or lookup_line) and sorts the lines into product order.
 // False when the general path has to decide, including lines stocked in different warehouses.
 bool resolve_lines(Line *lines, int n) {
-  using commerce::pg::inventory::SkuSettings;
   commerce::pg::inventory::sku_cache_refresh();
   for (int i = 0; i < n; ++i) {
     Line &line = lines[i];
-    SkuSettings cached;
-    if (commerce::pg::inventory::sku_cache_get(line.sku, &cached)) {
-      line.product_id = cached.product_id;
-      line.warehouse_id = cached.warehouse_id;
-      line.buckets = cached.buckets;
-      line.safety_stock = cached.safety_stock;
-      line.threshold = cached.threshold;
-      line.signalled = cached.signalled;
-    } else {
+    SkuSettings &settings = line;
+    if (!commerce::pg::inventory::sku_cache_get(line.sku, &settings)) {
       const uint64 generation = commerce::pg::inventory::sku_cache_generation();
       if (!lookup_line(line)) return false;
-      const SkuSettings read{line.product_id,   line.warehouse_id, line.buckets,
-                             line.safety_stock, line.threshold,    line.signalled};
-      commerce::pg::inventory::sku_cache_put(line.sku, read, generation);
+      commerce::pg::inventory::sku_cache_put(line.sku, settings, generation);
     }
     if (i > 0 && line.warehouse_id != lines[0].warehouse_id) return false;
     line.bucket = home_bucket(line.buckets);
