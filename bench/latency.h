@@ -1,5 +1,4 @@
-// Latency summaries the text-search speed benchmarks print: percentiles and means of per-query
-// milliseconds.
+// Latency summaries the benchmarks print: percentiles and means of per-call milliseconds.
 #pragma once
 
 #include <algorithm>

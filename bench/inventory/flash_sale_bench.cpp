@@ -13,6 +13,7 @@
 // units of the reservations clients were told succeeded. Repeats R times and prints medians.
 //
 // Usage: bench_flash_sale "<libpq conninfo>" [runs] [clients] [units] [buckets]
+#include "latency.h"
 #include "sql/pg_client.h"
 
 #include <algorithm>
@@ -45,11 +46,7 @@ constexpr double kMaxSeconds = 60;
 
 using Connection = commerce::bench::PgClient;
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
+using commerce::bench::percentile;
 
 double median(std::vector<double> v) {
   return percentile(std::move(v), 0.5);

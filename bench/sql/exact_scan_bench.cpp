@@ -15,18 +15,15 @@
 #include <vector>
 
 #include "core/vector/distance.h"
-#include "pg_client.h"
+#include "latency.h"
+#include "sql/pg_client.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using commerce::bench::embedding_text;
+using commerce::bench::percentile;
 using commerce::bench::PgClient;
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
 
 std::vector<int> exact_top10(const std::vector<float> &data, std::size_t dims, const float *q) {
   const std::size_t rows = data.size() / dims;

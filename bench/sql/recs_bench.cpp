@@ -31,6 +31,9 @@
 #include <thread>
 #include <vector>
 
+#include "latency.h"
+#include "sql/pg_client.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -39,43 +42,9 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-struct Connection {
-  PGconn *conn;
-  explicit Connection(const std::string &info) : conn(PQconnectdb(info.c_str())) {
-    if (PQstatus(conn) != CONNECTION_OK) {
-      std::fprintf(stderr, "connection failed: %s", PQerrorMessage(conn));
-      std::exit(2);
-    }
-  }
-  ~Connection() { PQfinish(conn); }
-  Connection(const Connection &) = delete;
-  Connection &operator=(const Connection &) = delete;
-  std::string value(const std::string &sql) const {
-    PGresult *r = PQexec(conn, sql.c_str());
-    const auto status = PQresultStatus(r);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_COPY_IN) {
-      std::fprintf(stderr, "%s failed: %s", sql.c_str(), PQerrorMessage(conn));
-      std::exit(2);
-    }
-    std::string v = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
-    PQclear(r);
-    return v;
-  }
-  void prepare(const char *name, const char *sql, int params) const {
-    PGresult *r = PQprepare(conn, name, sql, params, nullptr);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-      std::fprintf(stderr, "prepare failed: %s", PQerrorMessage(conn));
-      std::exit(2);
-    }
-    PQclear(r);
-  }
-};
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
+using commerce::bench::mean;
+using commerce::bench::percentile;
+using Connection = commerce::bench::PgClient;
 
 struct User {
   long id;
@@ -109,9 +78,9 @@ constexpr const char *kRecommend =
 PGresult *recommend(const Connection &db, long user) {
   const std::string id = std::to_string(user);
   const char *params[] = {id.c_str()};
-  PGresult *r = PQexecPrepared(db.conn, "rec", 1, params, nullptr, nullptr, 0);
+  PGresult *r = PQexecPrepared(db.get(), "rec", 1, params, nullptr, nullptr, 0);
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    std::fprintf(stderr, "recommend failed: %s", PQerrorMessage(db.conn));
+    std::fprintf(stderr, "recommend failed: %s", PQerrorMessage(db.get()));
     std::exit(2);
   }
   return r;
@@ -182,7 +151,7 @@ void print_considered(const std::string &info, const std::vector<User> &users, c
   } counts;
   Connection db(info);
   PQsetNoticeProcessor(
-      db.conn,
+      db.get(),
       [](void *arg, const char *message) {
         int stage_one = 0, read = 0, pool = 0;
         const char *line = std::strstr(message, "recommend: ");
@@ -197,15 +166,10 @@ void print_considered(const std::string &info, const std::vector<User> &users, c
       },
       &counts);
   db.prepare("rec", kRecommend, 1);
-  db.value("SET client_min_messages = debug1");
+  db.scalar("SET client_min_messages = debug1");
   for (std::size_t u = 0; u < std::min<std::size_t>(500, users.size()); ++u) {
     PQclear(recommend(db, users[u].id));
   }
-  const auto mean = [](const std::vector<double> &v) {
-    double sum = 0;
-    for (const double x : v) sum += x;
-    return v.empty() ? std::nan("") : sum / static_cast<double>(v.size());
-  };
   std::printf(
       "%s: candidates from stage 1 per call mean %.1f (min %.0f); categories and stock read for "
       "mean %.1f, p50 %.0f, max %.0f of them\n",
@@ -216,33 +180,33 @@ void print_considered(const std::string &info, const std::vector<User> &users, c
 // Catalogue facts for the second latency run: 20 categories with 5 subcategories, stock for a
 // third of the products (a quarter of those out of stock), boost, bury, filter and pin rules.
 void add_catalogue_facts(const Connection &db) {
-  db.value(
+  db.scalar(
       "INSERT INTO commerce.product_facets (product_id, category)"
       " SELECT DISTINCT product_id, 'c' || product_id % 20 || '/' || product_id % 5"
       "   FROM commerce.events");
-  db.value(
+  db.scalar(
       "INSERT INTO commerce.availability_feed (product_id, available)"
       " SELECT product_id, product_id % 4 - 1 FROM commerce.product_facets"
       "  WHERE product_id % 3 = 0");
-  db.value(
+  db.scalar(
       "INSERT INTO commerce.recommendation_rules (action, product_id, category, factor, position)"
       " SELECT 'boost', NULL::bigint, 'c' || g, 1.5::real, NULL::integer"
       "   FROM generate_series(1, 5) g UNION ALL"
       " SELECT 'bury', NULL, 'c' || g || '/1', 0.5, NULL FROM generate_series(6, 10) g UNION ALL"
       " SELECT 'filter', g * 97, NULL, NULL, NULL FROM generate_series(1, 6) g UNION ALL"
       " SELECT 'pin', g * 89, NULL, NULL, g FROM generate_series(1, 4) g");
-  db.value("ANALYZE commerce.product_facets");
-  db.value("ANALYZE commerce.availability_feed");
-  db.value("ANALYZE commerce.recommendation_rules");
+  db.scalar("ANALYZE commerce.product_facets");
+  db.scalar("ANALYZE commerce.availability_feed");
+  db.scalar("ANALYZE commerce.recommendation_rules");
 }
 
 void remove_catalogue_facts(const Connection &db) {
-  db.value("DELETE FROM commerce.product_facets");
-  db.value("DELETE FROM commerce.availability_feed");
-  db.value("DELETE FROM commerce.recommendation_rules");
-  db.value("ANALYZE commerce.product_facets");
-  db.value("ANALYZE commerce.availability_feed");
-  db.value("ANALYZE commerce.recommendation_rules");
+  db.scalar("DELETE FROM commerce.product_facets");
+  db.scalar("DELETE FROM commerce.availability_feed");
+  db.scalar("DELETE FROM commerce.recommendation_rules");
+  db.scalar("ANALYZE commerce.product_facets");
+  db.scalar("ANALYZE commerce.availability_feed");
+  db.scalar("ANALYZE commerce.recommendation_rules");
 }
 
 }  // namespace
@@ -258,14 +222,14 @@ int main(int argc, char **argv) {
       argc > 3 ? std::min<std::size_t>(std::strtoul(argv[3], nullptr, 10), users.size())
                : users.size();
   Connection db(info);
-  db.value("SET client_min_messages = warning");
-  db.value("TRUNCATE commerce.events");
-  db.value("SELECT commerce.ensure_event_partitions('2026-01-01', '2026-01-01')");
+  db.scalar("SET client_min_messages = warning");
+  db.scalar("TRUNCATE commerce.events");
+  db.scalar("SELECT commerce.ensure_event_partitions('2026-01-01', '2026-01-01')");
 
   // 1. Load: one view per (user, item) but the last, a second apart so the order is the sequence.
   std::size_t events = 0;
   auto t0 = Clock::now();
-  db.value("COPY commerce.events (event_type, user_id, product_id, occurred_at) FROM STDIN");
+  db.scalar("COPY commerce.events (event_type, user_id, product_id, occurred_at) FROM STDIN");
   std::string buffer;
   for (const User &u : users) {
     for (std::size_t i = 0; i + 1 < u.items.size(); ++i) {
@@ -278,33 +242,33 @@ int main(int argc, char **argv) {
       ++events;
     }
     if (buffer.size() > (1 << 20)) {
-      PQputCopyData(db.conn, buffer.data(), static_cast<int>(buffer.size()));
+      PQputCopyData(db.get(), buffer.data(), static_cast<int>(buffer.size()));
       buffer.clear();
     }
   }
-  PQputCopyData(db.conn, buffer.data(), static_cast<int>(buffer.size()));
-  PQputCopyEnd(db.conn, nullptr);
-  PGresult *copy = PQgetResult(db.conn);
+  PQputCopyData(db.get(), buffer.data(), static_cast<int>(buffer.size()));
+  PQputCopyEnd(db.get(), nullptr);
+  PGresult *copy = PQgetResult(db.get());
   if (PQresultStatus(copy) != PGRES_COMMAND_OK) {
-    std::fprintf(stderr, "COPY failed: %s", PQerrorMessage(db.conn));
+    std::fprintf(stderr, "COPY failed: %s", PQerrorMessage(db.get()));
     return 2;
   }
   PQclear(copy);
   const double copy_s = seconds_since(t0);
-  db.value("ANALYZE commerce.events");
+  db.scalar("ANALYZE commerce.events");
   std::printf("loaded %zu events for %zu users with COPY in %.1f s (%.0f rows/s)\n", events,
               users.size(), copy_s, static_cast<double>(events) / copy_s);
 
   // 2. Train inside PostgreSQL.
   t0 = Clock::now();
-  const std::string model = db.value(
+  const std::string model = db.scalar(
       "SELECT commerce.train_recommender('bench', 'ease', "
       "'{\"lambda\": 50, \"neighbors\": 200, \"max_memory_mb\": 4096}')");
   const double train_s = seconds_since(t0);
   std::printf("train_recommender: %.1f s wall; metrics %s\n", train_s,
-              db.value("SELECT metrics FROM commerce.models WHERE model_id = " + model).c_str());
-  db.value("ANALYZE commerce.model_neighbors");
-  db.value("ANALYZE commerce.model_popularity");
+              db.scalar("SELECT metrics FROM commerce.models WHERE model_id = " + model).c_str());
+  db.scalar("ANALYZE commerce.model_neighbors");
+  db.scalar("ANALYZE commerce.model_popularity");
 
   // 3. Quality and single-client latency over every (or the first N) users.
   std::vector<double> latency;
@@ -340,7 +304,7 @@ int main(int argc, char **argv) {
       for (int c = 0; c < clients; ++c) {
         threads.emplace_back([&, c] {
           Connection conn(info);
-          conn.value(std::string("SET synchronous_commit = ") + sync);
+          conn.scalar(std::string("SET synchronous_commit = ") + sync);
           conn.prepare("track",
                        "SELECT commerce.track('view', $1::bigint, user_id => $2::bigint, "
                        "session_id => 'bench')",
@@ -349,9 +313,9 @@ int main(int argc, char **argv) {
             const std::string product = std::to_string(1 + i % 1000),
                               user = std::to_string(1000000 + c);
             const char *params[] = {product.c_str(), user.c_str()};
-            PGresult *r = PQexecPrepared(conn.conn, "track", 2, params, nullptr, nullptr, 0);
+            PGresult *r = PQexecPrepared(conn.get(), "track", 2, params, nullptr, nullptr, 0);
             if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-              std::fprintf(stderr, "track failed: %s", PQerrorMessage(conn.conn));
+              std::fprintf(stderr, "track failed: %s", PQerrorMessage(conn.get()));
               std::exit(2);
             }
             PQclear(r);
