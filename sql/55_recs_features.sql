@@ -169,26 +169,20 @@ BEGIN
     intent_category = excluded.intent_category;
 
   -- Each new purchase pairs with the same actor's purchases within 24 hours that came before it
-  -- (older, or in this batch with a smaller id), so every pair is counted exactly once.
+  -- (older, or in this batch with a smaller id), so every pair is counted exactly once; the join
+  -- runs once and each pair is counted in both directions.
   INSERT INTO commerce.product_copurchases AS c (product_id, other_id, purchases)
+    WITH pairs AS (
+      SELECT n.product_id AS a, o.product_id AS b
+        FROM pg_temp.feature_batch n
+        JOIN commerce.events o
+          ON o.event_type = 'purchase' AND o.event_id < n.event_id AND o.product_id <> n.product_id
+         AND ((n.user_id IS NOT NULL AND o.user_id = n.user_id)
+              OR (n.user_id IS NULL AND o.session_id = n.session_id))
+         AND o.occurred_at BETWEEN n.occurred_at - interval '24 hours' AND n.occurred_at + interval '24 hours'
+       WHERE n.event_type = 'purchase')
     SELECT x.a, x.b, count(*)
-      FROM (SELECT n.product_id AS a, o.product_id AS b
-              FROM pg_temp.feature_batch n
-              JOIN commerce.events o
-                ON o.event_type = 'purchase' AND o.event_id < n.event_id AND o.product_id <> n.product_id
-               AND ((n.user_id IS NOT NULL AND o.user_id = n.user_id)
-                    OR (n.user_id IS NULL AND o.session_id = n.session_id))
-               AND o.occurred_at BETWEEN n.occurred_at - interval '24 hours' AND n.occurred_at + interval '24 hours'
-             WHERE n.event_type = 'purchase'
-            UNION ALL
-            SELECT o.product_id, n.product_id
-              FROM pg_temp.feature_batch n
-              JOIN commerce.events o
-                ON o.event_type = 'purchase' AND o.event_id < n.event_id AND o.product_id <> n.product_id
-               AND ((n.user_id IS NOT NULL AND o.user_id = n.user_id)
-                    OR (n.user_id IS NULL AND o.session_id = n.session_id))
-               AND o.occurred_at BETWEEN n.occurred_at - interval '24 hours' AND n.occurred_at + interval '24 hours'
-             WHERE n.event_type = 'purchase') x
+      FROM (SELECT a, b FROM pairs UNION ALL SELECT b, a FROM pairs) x
      GROUP BY x.a, x.b
   ON CONFLICT (product_id, other_id) DO UPDATE SET purchases = c.purchases + excluded.purchases;
 
