@@ -60,6 +60,7 @@ struct Line : SkuSettings {
 
 SPIPlanPtr lookup_plan = nullptr;
 SPIPlanPtr write_plan = nullptr;
+SPIPlanPtr write_one_plan = nullptr;
 SPIPlanPtr take_plan = nullptr;
 SPIPlanPtr ladder_plan = nullptr;
 SPIPlanPtr rebucket_plan = nullptr;
@@ -261,6 +262,72 @@ ArrayType *array_of(const Datum *values, int n, Oid type) {
   return construct_array(const_cast<Datum *>(values), n, type, len, byval, align);
 }
 
+// The tail shared by both forms of the reservation statement: take the first line's units
+// (product $11, bucket $12, qty $13, safety stock $14, warehouse $9) once the movements `m` are
+// written, and return the reservation with what the bucket row has left.
+#define TAKE_FIRST_LINE                                                       \
+  "s AS ( "                                                                   \
+  "  UPDATE commerce.stock s SET reserved = s.reserved + $13 "                \
+  "   WHERE s.product_id = $11 AND s.warehouse_id = $9 AND s.bucket = $12 "   \
+  "     AND s.available - CASE WHEN s.bucket = 0 THEN $14 ELSE 0 END >= $13 " \
+  "     AND EXISTS (SELECT FROM m) "                                          \
+  "  RETURNING s.available) "                                                 \
+  "SELECT r.reservation_id, r.expires_at, (SELECT s.available FROM s) FROM r"
+
+// The one-line order, most of a flash sale, in the same statement without arrays: no unnest
+// function scan to start, no arrays to build and take apart, and the movement follows the
+// reservation directly. Its normalised request is the same text as the array form's
+// (jsonb_build_array of one value is that value's one-element array).
+SPIPlanPtr one_line_plan(Oid *types) {
+  return keep_plan(
+      write_one_plan,
+      "WITH r AS ( "
+      "  INSERT INTO commerce.reservations AS r "
+      "    (idempotency_key, request, order_ref, expires_at) "
+      "  VALUES ($1, jsonb_build_array(jsonb_build_array($2), jsonb_build_array($3), $4, "
+      "                                $5::text, $6)::text, "
+      "          $6, clock_timestamp() + $5) "
+      "  ON CONFLICT (idempotency_key) DO NOTHING "
+      "  RETURNING r.reservation_id, r.expires_at), "
+      "l AS ( "
+      "  INSERT INTO commerce.reservation_lines "
+      "    (reservation_id, line_no, product_id, warehouse_id, bucket, qty, expires_at) "
+      "  SELECT r.reservation_id, $7, $8, $9, $10, $3, r.expires_at FROM r), "
+      "m AS ( "
+      "  INSERT INTO commerce.stock_movements "
+      "    (kind, product_id, warehouse_id, on_hand_delta, reserved_delta, reservation_id) "
+      "  SELECT 'reservation', $8, $9, 0, $3, r.reservation_id FROM r "
+      "  RETURNING reservation_id), " TAKE_FIRST_LINE,
+      14, types);
+}
+
+// Any number of lines: the lines and movements come from arrays.
+SPIPlanPtr many_lines_plan(Oid *types) {
+  return keep_plan(
+      write_plan,
+      "WITH r AS ( "
+      "  INSERT INTO commerce.reservations AS r "
+      "    (idempotency_key, request, order_ref, expires_at) "
+      "  VALUES ($1, jsonb_build_array($2, $3, $4, $5::text, $6)::text, $6, "
+      "          clock_timestamp() + $5) "
+      "  ON CONFLICT (idempotency_key) DO NOTHING "
+      "  RETURNING r.reservation_id, r.expires_at), "
+      "l AS ( "
+      "  INSERT INTO commerce.reservation_lines "
+      "    (reservation_id, line_no, product_id, warehouse_id, bucket, qty, expires_at) "
+      "  SELECT r.reservation_id, x.line_no, x.product_id, $9, x.bucket, x.qty, r.expires_at "
+      "    FROM r, unnest($7, $8, $3, $10) AS x(line_no, product_id, qty, bucket) "
+      "  RETURNING reservation_id, product_id, qty), "
+      "m AS ( "
+      "  INSERT INTO commerce.stock_movements "
+      "    (kind, product_id, warehouse_id, on_hand_delta, reserved_delta, reservation_id) "
+      "  SELECT 'reservation', l.product_id, $9, 0, l.qty, l.reservation_id FROM l "
+      "  RETURNING reservation_id), " TAKE_FIRST_LINE,
+      14, types);
+}
+
+#undef TAKE_FIRST_LINE
+
 // The reservation, its lines and movements, and the units of the first line (the lowest
 // product) from its predicted bucket, in one statement. The key is claimed first (a retry
 // racing its original waits there, holding no stock), the lines and the movement follow, and
@@ -270,63 +337,55 @@ ArrayType *array_of(const Datum *values, int n, Oid type) {
 // `take_bucket` -1 writes the rows and takes nothing.
 void write_reservation(const Request &request, const Line *lines, int n, int take_bucket,
                        Written *written) {
-  Oid types[14] = {TEXTOID, TEXTARRAYOID, INT8ARRAYOID, JSONBOID, INTERVALOID,
-                   TEXTOID, INT2ARRAYOID, INT8ARRAYOID, INT4OID,  INT2ARRAYOID,
-                   INT8OID, INT2OID,      INT8OID,      INT8OID};
-  keep_plan(write_plan,
-            "WITH r AS ( "
-            "  INSERT INTO commerce.reservations AS r "
-            "    (idempotency_key, request, order_ref, expires_at) "
-            "  VALUES ($1, jsonb_build_array($2, $3, $4, $5::text, $6)::text, $6, "
-            "          clock_timestamp() + $5) "
-            "  ON CONFLICT (idempotency_key) DO NOTHING "
-            "  RETURNING r.reservation_id, r.expires_at), "
-            "l AS ( "
-            "  INSERT INTO commerce.reservation_lines "
-            "    (reservation_id, line_no, product_id, warehouse_id, bucket, qty, expires_at) "
-            "  SELECT r.reservation_id, x.line_no, x.product_id, $9, x.bucket, x.qty, r.expires_at "
-            "    FROM r, unnest($7, $8, $3, $10) AS x(line_no, product_id, qty, bucket) "
-            "  RETURNING reservation_id, product_id, qty), "
-            "m AS ( "
-            "  INSERT INTO commerce.stock_movements "
-            "    (kind, product_id, warehouse_id, on_hand_delta, reserved_delta, reservation_id) "
-            "  SELECT 'reservation', l.product_id, $9, 0, l.qty, l.reservation_id FROM l "
-            "  RETURNING reservation_id), "
-            "s AS ( "
-            "  UPDATE commerce.stock s SET reserved = s.reserved + $13 "
-            "   WHERE s.product_id = $11 AND s.warehouse_id = $9 AND s.bucket = $12 "
-            "     AND s.available - CASE WHEN s.bucket = 0 THEN $14 ELSE 0 END >= $13 "
-            "     AND EXISTS (SELECT FROM m) "
-            "  RETURNING s.available) "
-            "SELECT r.reservation_id, r.expires_at, (SELECT s.available FROM s) FROM r",
-            14, types);
-  Datum skus[kFastLines], qtys[kFastLines], line_nos[kFastLines], products[kFastLines],
-      buckets[kFastLines];
-  for (int i = 0; i < n; ++i) {
-    skus[i] = lines[i].sku;
-    qtys[i] = Int64GetDatum(lines[i].qty);
-    line_nos[i] = Int16GetDatum(static_cast<int16>(lines[i].line_no));
-    products[i] = Int64GetDatum(lines[i].product_id);
-    buckets[i] = Int16GetDatum(static_cast<int16>(lines[i].bucket));
-  }
+  const Line &first = lines[0];
+  SPIPlanPtr plan;
   Datum args[14] = {request.args[0],
-                    PointerGetDatum(array_of(skus, n, TEXTOID)),
-                    PointerGetDatum(array_of(qtys, n, INT8OID)),
+                    0,
+                    0,
                     request.args[3],
                     request.args[2],
                     request.args[4],
-                    PointerGetDatum(array_of(line_nos, n, INT2OID)),
-                    PointerGetDatum(array_of(products, n, INT8OID)),
-                    Int32GetDatum(lines[0].warehouse_id),
-                    PointerGetDatum(array_of(buckets, n, INT2OID)),
-                    Int64GetDatum(lines[0].product_id),
+                    0,
+                    0,
+                    Int32GetDatum(first.warehouse_id),
+                    0,
+                    Int64GetDatum(first.product_id),
                     Int16GetDatum(static_cast<int16>(take_bucket)),
-                    Int64GetDatum(lines[0].qty),
-                    Int64GetDatum(lines[0].safety_stock)};
+                    Int64GetDatum(first.qty),
+                    Int64GetDatum(first.safety_stock)};
+  if (n == 1) {
+    Oid types[14] = {TEXTOID, TEXTOID, INT8OID, JSONBOID, INTERVALOID, TEXTOID, INT2OID,
+                     INT8OID, INT4OID, INT2OID, INT8OID,  INT2OID,     INT8OID, INT8OID};
+    plan = one_line_plan(types);
+    args[1] = first.sku;
+    args[2] = Int64GetDatum(first.qty);
+    args[6] = Int16GetDatum(static_cast<int16>(first.line_no));
+    args[7] = Int64GetDatum(first.product_id);
+    args[9] = Int16GetDatum(static_cast<int16>(first.bucket));
+  } else {
+    Oid types[14] = {TEXTOID, TEXTARRAYOID, INT8ARRAYOID, JSONBOID, INTERVALOID,
+                     TEXTOID, INT2ARRAYOID, INT8ARRAYOID, INT4OID,  INT2ARRAYOID,
+                     INT8OID, INT2OID,      INT8OID,      INT8OID};
+    plan = many_lines_plan(types);
+    Datum skus[kFastLines], qtys[kFastLines], line_nos[kFastLines], products[kFastLines],
+        buckets[kFastLines];
+    for (int i = 0; i < n; ++i) {
+      skus[i] = lines[i].sku;
+      qtys[i] = Int64GetDatum(lines[i].qty);
+      line_nos[i] = Int16GetDatum(static_cast<int16>(lines[i].line_no));
+      products[i] = Int64GetDatum(lines[i].product_id);
+      buckets[i] = Int16GetDatum(static_cast<int16>(lines[i].bucket));
+    }
+    args[1] = PointerGetDatum(array_of(skus, n, TEXTOID));
+    args[2] = PointerGetDatum(array_of(qtys, n, INT8OID));
+    args[6] = PointerGetDatum(array_of(line_nos, n, INT2OID));
+    args[7] = PointerGetDatum(array_of(products, n, INT8OID));
+    args[9] = PointerGetDatum(array_of(buckets, n, INT2OID));
+  }
   char nulls[14];
   memset(nulls, ' ', sizeof nulls);
   if (request.nulls[4]) nulls[5] = 'n';
-  if (SPI_execute_plan(write_plan, args, nulls, false, 0) != SPI_OK_SELECT) {
+  if (SPI_execute_plan(plan, args, nulls, false, 0) != SPI_OK_SELECT) {
     elog(ERROR, "SPI_execute_plan failed for the reservation");
   }
   written->created = SPI_processed == 1;
