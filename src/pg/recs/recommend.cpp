@@ -19,16 +19,19 @@
 #include "core/recs/blend.h"
 #include "core/recs/stage_two.h"
 #include "pg/guard.h"
+#include "pg/recs/catalog_cache.h"
 #include "pg/recs/model_reads.h"
 #include "pg/recs/recommend_request.h"
 
 extern "C" {
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
+#include "utils/varlena.h"
 }
 
 namespace {
@@ -48,9 +51,7 @@ commerce::recs::BlendScratch blend_scratch;
 SPIPlanPtr model_by_id_plan = nullptr;
 SPIPlanPtr model_by_name_plan = nullptr;
 SPIPlanPtr history_plans[3] = {nullptr, nullptr, nullptr};  // user, session, both
-SPIPlanPtr intent_plan = nullptr;
-SPIPlanPtr rules_plan = nullptr;
-SPIPlanPtr facets_plan = nullptr;
+SPIPlanPtr feed_plan = nullptr;
 SPIPlanPtr availability_plan = nullptr;
 
 struct Model {
@@ -171,18 +172,29 @@ void read_history(const RecommendRequest &r, ArrayType **history, ArrayType **pu
   *purchased = bigint_array_column(2);
 }
 
-// Session intent: the most frequent category among the ten newest history items (NULL if none).
-char *read_intent(const int64 *history, int n) {
-  Oid types[1] = {INT8ARRAYOID};
-  commerce::pg::keep_plan(intent_plan,
-                          "SELECT mode() WITHIN GROUP (ORDER BY f.category)"
-                          "  FROM commerce.product_facets f WHERE f.product_id = ANY ($1)",
-                          1, types);
-  Datum values[1] = {PointerGetDatum(bigint_array(history, Min(n, 10)))};
-  run(intent_plan, values, nullptr, "the session intent");
-  bool isnull = true;
-  const Datum value = SPI_processed > 0 ? column(0, 1, &isnull) : static_cast<Datum>(0);
-  return isnull ? nullptr : TextDatumGetCString(value);
+// Session intent: the most frequent category among the ten newest history items (NULL if none),
+// ties to the category that sorts first, as mode() WITHIN GROUP (ORDER BY category) over their
+// commerce.product_facets rows gives it.
+const char *read_intent(const int64 *history, int n) {
+  n = Min(n, 10);
+  const char *category[10];
+  reads::cached_categories(history, n, category);
+  const char *best = nullptr;
+  int best_count = 0;
+  for (int i = 0; i < n; ++i) {
+    if (category[i] == nullptr) continue;
+    int count = 0;
+    for (int j = 0; j < n; ++j)
+      count += category[j] != nullptr && strcmp(category[j], category[i]) == 0;
+    if (count > best_count ||
+        (count == best_count &&
+         varstr_cmp(category[i], static_cast<int>(strlen(category[i])), best,
+                    static_cast<int>(strlen(best)), DEFAULT_COLLATION_OID) < 0)) {
+      best = category[i];
+      best_count = count;
+    }
+  }
+  return best;
 }
 
 // Candidates whose categories and stock stage 2 reads in its first round (at least 4 k): enough
@@ -204,78 +216,81 @@ commerce::recs::StageTwoParams stage_two_params(const RecommendRequest &r, const
   return params;
 }
 
-// Rules in force at `at`, as core rules (strings palloc'd).
+// Rules in force at `at` (from the per-backend cache; the caller sets pins' categories).
 struct Rules {
   int rows;
   commerce::recs::MerchRule *rule;
 };
 
 Rules read_rules(TimestampTz at) {
-  Oid types[1] = {TIMESTAMPTZOID};
-  commerce::pg::keep_plan(
-      rules_plan,
-      "SELECT r.rule_id, r.action, r.product_id, r.category, r.factor, r.position"
-      "  FROM commerce.recommendation_rules r"
-      " WHERE r.active AND (r.starts_at IS NULL OR r.starts_at <= $1)"
-      "   AND (r.ends_at IS NULL OR r.ends_at > $1)",
-      1, types);
-  Datum values[1] = {TimestampTzGetDatum(at)};
-  run(rules_plan, values, nullptr, "the rules");
-  Rules out{static_cast<int>(SPI_processed), nullptr};
-  out.rule = static_cast<commerce::recs::MerchRule *>(
-      palloc0(sizeof(commerce::recs::MerchRule) * (out.rows + 1)));
-  for (int i = 0; i < out.rows; ++i) {
-    commerce::recs::MerchRule &rule = *new (&out.rule[i]) commerce::recs::MerchRule{};
-    bool isnull = false;
-    rule.id = DatumGetInt64(column(i, 1, &isnull));
-    const char *action = TextDatumGetCString(column(i, 2, &isnull));
-    rule.action = strcmp(action, "boost") == 0    ? commerce::recs::RuleAction::kBoost
-                  : strcmp(action, "bury") == 0   ? commerce::recs::RuleAction::kBury
-                  : strcmp(action, "filter") == 0 ? commerce::recs::RuleAction::kFilter
-                                                  : commerce::recs::RuleAction::kPin;
-    const Datum product = column(i, 3, &isnull);
-    if (!isnull) rule.product = DatumGetInt64(product);
-    const Datum category = column(i, 4, &isnull);
-    if (!isnull) rule.category = std::string_view(TextDatumGetCString(category));
-    const Datum factor = column(i, 5, &isnull);
-    rule.factor = isnull ? 1.0f : DatumGetFloat4(factor);
-    const Datum position = column(i, 6, &isnull);
-    rule.position = isnull ? 0 : DatumGetInt32(position);
-  }
+  Rules out{};
+  out.rule = reads::cached_rules(at, &out.rows);
   return out;
 }
 
-// (product, category) and (product, available) pairs for a set of products.
-struct Facts {
+// Live availability of a set of products (sorted): rows of commerce.product_availability.
+struct Stock {
   int rows;
   int64 *item;
-  char **category;   // NULL: no category
-  int64 *available;  // availability only
-  bool *has_available;
+  int64 *available;
 };
 
-Facts read_facts(SPIPlanPtr &plan, const char *sql, ArrayType *items, bool availability) {
+int compare_int64(const void *a, const void *b) {
+  const int64 x = *static_cast<const int64 *>(a), y = *static_cast<const int64 *>(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// One statement reads the availability feed of products without stock rows and names the
+// products with stock rows; only when there are some does a second read their sellable
+// quantity through the view. The view's plan is a dozen joins and aggregates whose start-up
+// alone cost more than the feed's probes, and catalogues that do not use the inventory feature
+// never need it.
+Stock read_stock(const int64 *items, int n) {
   Oid types[1] = {INT8ARRAYOID};
-  commerce::pg::keep_plan(plan, sql, 1, types);
-  Datum values[1] = {PointerGetDatum(items)};
-  run(plan, values, nullptr, availability ? "availability" : "product facets");
-  Facts out{};
-  out.rows = static_cast<int>(SPI_processed);
-  out.item = static_cast<int64 *>(palloc(sizeof(int64) * (out.rows + 1)));
-  out.category = static_cast<char **>(palloc0(sizeof(char *) * (out.rows + 1)));
-  out.available = static_cast<int64 *>(palloc0(sizeof(int64) * (out.rows + 1)));
-  out.has_available = static_cast<bool *>(palloc0(sizeof(bool) * (out.rows + 1)));
-  for (int i = 0; i < out.rows; ++i) {
+  commerce::pg::keep_plan(
+      feed_plan,
+      "SELECT f.product_id, f.available, false FROM commerce.availability_feed f"
+      " WHERE f.product_id = ANY ($1)"
+      "   AND NOT EXISTS (SELECT 1 FROM commerce.stock s"
+      "                    WHERE s.product_id = f.product_id)"
+      " UNION ALL"
+      " SELECT s.product_id, NULL::bigint, true FROM commerce.stock s"
+      "  WHERE s.product_id = ANY ($1)",
+      1, types);
+  Datum values[1] = {PointerGetDatum(bigint_array(items, n))};
+  run(feed_plan, values, nullptr, "availability");
+  Stock out{};
+  const int rows = static_cast<int>(SPI_processed);
+  out.item = static_cast<int64 *>(palloc(sizeof(int64) * (rows + n + 1)));
+  out.available = static_cast<int64 *>(palloc(sizeof(int64) * (rows + n + 1)));
+  int64 *stocked = static_cast<int64 *>(palloc(sizeof(int64) * (rows + 1)));
+  int stocked_count = 0;
+  for (int i = 0; i < rows; ++i) {
     bool isnull = false;
-    out.item[i] = DatumGetInt64(column(i, 1, &isnull));
-    const Datum value = column(i, 2, &isnull);
-    if (isnull) continue;
-    if (availability) {
-      out.available[i] = DatumGetInt64(value);
-      out.has_available[i] = true;
-    } else {
-      out.category[i] = TextDatumGetCString(value);
+    const int64 item = DatumGetInt64(column(i, 1, &isnull));
+    if (DatumGetBool(column(i, 3, &isnull))) {
+      // A product has a stock row per warehouse (and bucket): name it once, sorted.
+      if (stocked_count == 0 || stocked[stocked_count - 1] != item) stocked[stocked_count++] = item;
+      continue;
     }
+    out.item[out.rows] = item;
+    out.available[out.rows++] = DatumGetInt64(column(i, 2, &isnull));
+  }
+  if (stocked_count == 0) return out;
+  qsort(stocked, stocked_count, sizeof(int64), compare_int64);
+  commerce::pg::keep_plan(availability_plan,
+                          "SELECT a.product_id, a.available FROM commerce.product_availability a"
+                          " WHERE a.product_id = ANY ($1)",
+                          1, types);
+  values[0] = PointerGetDatum(bigint_array(stocked, stocked_count));
+  run(availability_plan, values, nullptr, "availability");
+  for (uint64 i = 0; i < SPI_processed; ++i) {
+    bool isnull = false;
+    const int64 item = DatumGetInt64(column(static_cast<int>(i), 1, &isnull));
+    const Datum available = column(static_cast<int>(i), 2, &isnull);
+    if (isnull) continue;
+    out.item[out.rows] = item;
+    out.available[out.rows++] = DatumGetInt64(available);
   }
   return out;
 }
@@ -388,6 +403,7 @@ Datum recommend(PG_FUNCTION_ARGS) {
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
   const Model model = serving_model(r);
   reads::read_request_context(&r);
+  reads::catalog_cache_begin();
 
   ArrayType *history_array = nullptr, *purchased_array = nullptr;
   read_history(r, &history_array, &purchased_array);
@@ -445,38 +461,30 @@ Datum recommend(PG_FUNCTION_ARGS) {
   for (bool first = true; !settled; first = false, round *= 4) {
     const int end = r.diversity < 1 ? stage_one_count : Min(stage_one_count, read + round);
     // Categories of this round's candidates (and, in the first, of the pinned products).
+    const int round_start = read;
     int wanted_count = 0;
-    commerce::pg::guarded([&] {
-      for (int i = read; i < end; ++i) wanted[wanted_count++] = stage_one[i].item;
-      for (int i = 0; first && i < rules.rows; ++i) {
-        if (rules.rule[i].action == commerce::recs::RuleAction::kPin && rules.rule[i].product) {
-          wanted[wanted_count++] = *rules.rule[i].product;
-        }
+    for (int i = read; i < end; ++i) wanted[wanted_count++] = stage_one[i].item;
+    for (int i = 0; first && i < rules.rows; ++i) {
+      if (rules.rule[i].action == commerce::recs::RuleAction::kPin && rules.rule[i].product) {
+        wanted[wanted_count++] = *rules.rule[i].product;
       }
-      std::sort(wanted, wanted + wanted_count);
-    });
-    const Facts facets = read_facts(facets_plan,
-                                    "SELECT f.product_id, f.category FROM commerce.product_facets f"
-                                    " WHERE f.product_id = ANY ($1)",
-                                    bigint_array(wanted, wanted_count), false);
+    }
+    const char **category = static_cast<const char **>(palloc(sizeof(char *) * (wanted_count + 1)));
+    reads::cached_categories(wanted, wanted_count, category);
     const int pool_before = pool_count;
     commerce::pg::guarded([&] {
-      std::unordered_map<int64_t, const char *> category;
-      category.reserve(static_cast<std::size_t>(facets.rows));
-      for (int i = 0; i < facets.rows; ++i) {
-        if (facets.category[i] != nullptr) category.emplace(facets.item[i], facets.category[i]);
-      }
-      for (int i = 0; first && i < rules.rows; ++i) {
+      for (int i = 0, at = end - round_start; first && i < rules.rows; ++i) {
         commerce::recs::MerchRule &rule = rules.rule[i];
         if (rule.action != commerce::recs::RuleAction::kPin || !rule.product) continue;
-        const auto found = category.find(*rule.product);
-        if (found != category.end()) rule.product_category = std::string_view(found->second);
+        if (category[at] != nullptr) rule.product_category = std::string_view(category[at]);
+        ++at;
       }
       for (; read < end && pool_count < r.candidates; ++read) {
         commerce::recs::PoolItem &p = *new (&pool[pool_count]) commerce::recs::PoolItem{};
         p.blended = stage_one[read];
-        const auto found = category.find(stage_one[read].item);
-        if (found != category.end()) p.category = std::string_view(found->second);
+        if (category[read - round_start] != nullptr) {
+          p.category = std::string_view(category[read - round_start]);
+        }
         if (params.category_filter &&
             !commerce::recs::category_matches(p.category, params.category_filter)) {
           continue;
@@ -487,16 +495,10 @@ Datum recommend(PG_FUNCTION_ARGS) {
       std::sort(wanted, wanted + (pool_count - pool_before));
     });
     // Live availability of this round's pool items.
-    const Facts stock = read_facts(availability_plan,
-                                   "SELECT a.product_id, a.available"
-                                   "  FROM commerce.product_availability a"
-                                   " WHERE a.product_id = ANY ($1)",
-                                   bigint_array(wanted, pool_count - pool_before), true);
+    const Stock stock = read_stock(wanted, pool_count - pool_before);
     commerce::pg::guarded([&] {
       std::unordered_map<int64_t, int64_t> available;
-      for (int i = 0; i < stock.rows; ++i) {
-        if (stock.has_available[i]) available.emplace(stock.item[i], stock.available[i]);
-      }
+      for (int i = 0; i < stock.rows; ++i) available.emplace(stock.item[i], stock.available[i]);
       for (int i = pool_before; i < pool_count; ++i) {
         const auto found = available.find(pool[i].blended.item);
         if (found != available.end()) pool[i].available = found->second;
