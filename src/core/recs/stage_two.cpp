@@ -221,6 +221,50 @@ bool stage_two_settled(std::span<const PoolItem> known, std::span<const BlendedI
   return best < kth;
 }
 
+std::vector<std::size_t> stock_needed(std::span<const PoolItem> pool,
+                                      std::span<const bool> stock_read,
+                                      std::span<const MerchRule> rules,
+                                      const StageTwoParams &params) {
+  std::vector<std::size_t> needed;
+  const auto unread = [&](std::size_t i) { return i >= stock_read.size() || !stock_read[i]; };
+  if (params.diversity < 1.0f) {
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+      if (unread(i)) needed.push_back(i);
+    }
+    return needed;
+  }
+  // The exact scores of each unread item in stock and out of it (score_pool keeps the pool's
+  // order and drops the same items either way).
+  std::vector<PoolItem> out_of_stock(pool.begin(), pool.end());
+  for (std::size_t i = 0; i < out_of_stock.size(); ++i) {
+    if (unread(i)) out_of_stock[i].available = 0;
+  }
+  const std::vector<Ranked> in = score_pool(pool, rules, params);
+  const std::vector<Ranked> out = score_pool(out_of_stock, rules, params);
+  std::vector<Ranked> high;
+  high.reserve(in.size());
+  for (std::size_t j = 0; j < in.size(); ++j) {
+    high.push_back(Ranked{in[j].item, std::max(in[j].final_score, out[j].final_score), {}, false});
+  }
+  // Top 2 k by the higher score: when one of the top k is unread, reading the next k too
+  // usually saves another round for the items that demotion moves up.
+  const std::size_t head = std::min(high.size(), 2 * params.k);
+  std::partial_sort(high.begin(), high.begin() + static_cast<std::ptrdiff_t>(head), high.end(),
+                    better);
+  const auto index = [&](const Ranked &r) {
+    return static_cast<std::size_t>(r.item - pool.data());
+  };
+  bool settled = true;
+  for (std::size_t j = 0; j < std::min(head, params.k); ++j)
+    settled = settled && !unread(index(high[j]));
+  if (settled) return needed;
+  for (std::size_t j = 0; j < head; ++j) {
+    if (unread(index(high[j]))) needed.push_back(index(high[j]));
+  }
+  std::sort(needed.begin(), needed.end());
+  return needed;
+}
+
 std::vector<Recommendation> rank_stage_two(std::span<const PoolItem> pool,
                                            std::span<const MerchRule> rules,
                                            const StageTwoParams &params) {

@@ -455,7 +455,9 @@ Datum recommend(PG_FUNCTION_ARGS) {
   commerce::recs::PoolItem *pool = static_cast<commerce::recs::PoolItem *>(
       palloc0(sizeof(commerce::recs::PoolItem) * (stage_one_count + 1)));
   int64 *wanted = static_cast<int64 *>(palloc(sizeof(int64) * (stage_one_count + rules.rows + 1)));
-  int pool_count = 0, read = 0;
+  bool *stock_read = static_cast<bool *>(palloc0(sizeof(bool) * (stage_one_count + 1)));
+  int *needed_index = static_cast<int *>(palloc(sizeof(int) * (stage_one_count + 1)));
+  int pool_count = 0, read = 0, stock_count = 0;
   int round = Max(kFirstRound, 4 * r.k);
   bool settled = false;
   for (bool first = true; !settled; first = false, round *= 4) {
@@ -471,7 +473,6 @@ Datum recommend(PG_FUNCTION_ARGS) {
     }
     const char **category = static_cast<const char **>(palloc(sizeof(char *) * (wanted_count + 1)));
     reads::cached_categories(wanted, wanted_count, category);
-    const int pool_before = pool_count;
     commerce::pg::guarded([&] {
       for (int i = 0, at = end - round_start; first && i < rules.rows; ++i) {
         commerce::recs::MerchRule &rule = rules.rule[i];
@@ -491,18 +492,37 @@ Datum recommend(PG_FUNCTION_ARGS) {
         }
         ++pool_count;
       }
-      for (int i = pool_before; i < pool_count; ++i) wanted[i - pool_before] = pool[i].blended.item;
-      std::sort(wanted, wanted + (pool_count - pool_before));
     });
-    // Live availability of this round's pool items.
-    const Stock stock = read_stock(wanted, pool_count - pool_before);
+    // Live availability of the pool items that can still change the top k, best candidates first
+    // (usually a few more than k: those that out-of-stock demotion moves up).
+    for (;;) {
+      int needed_count = 0;
+      commerce::pg::guarded([&] {
+        const auto needed = commerce::recs::stock_needed(
+            {pool, static_cast<std::size_t>(pool_count)},
+            {stock_read, static_cast<std::size_t>(pool_count)},
+            {rules.rule, static_cast<std::size_t>(rules.rows)}, params);
+        for (const std::size_t i : needed) {
+          needed_index[needed_count] = static_cast<int>(i);
+          wanted[needed_count++] = pool[i].blended.item;
+          stock_read[i] = true;
+        }
+        std::sort(wanted, wanted + needed_count);
+      });
+      if (needed_count == 0) break;
+      stock_count += needed_count;
+      const Stock stock = read_stock(wanted, needed_count);
+      commerce::pg::guarded([&] {
+        std::unordered_map<int64_t, int64_t> available;
+        for (int i = 0; i < stock.rows; ++i) available.emplace(stock.item[i], stock.available[i]);
+        for (int n = 0; n < needed_count; ++n) {
+          commerce::recs::PoolItem &p = pool[needed_index[n]];
+          const auto found = available.find(p.blended.item);
+          if (found != available.end()) p.available = found->second;
+        }
+      });
+    }
     commerce::pg::guarded([&] {
-      std::unordered_map<int64_t, int64_t> available;
-      for (int i = 0; i < stock.rows; ++i) available.emplace(stock.item[i], stock.available[i]);
-      for (int i = pool_before; i < pool_count; ++i) {
-        const auto found = available.find(pool[i].blended.item);
-        if (found != available.end()) pool[i].available = found->second;
-      }
       settled = read == stage_one_count || pool_count == r.candidates ||
                 commerce::recs::stage_two_settled(
                     {pool, static_cast<std::size_t>(pool_count)},
@@ -513,8 +533,8 @@ Datum recommend(PG_FUNCTION_ARGS) {
   // What the call considered (the bench reads this line for a sample of calls).
   elog(DEBUG1,
        "recommend: %d candidates from stage 1, categories and stock read for %d, %d of them in the "
-       "pool",
-       stage_one_count, read, pool_count);
+       "pool, stock read for %d",
+       stage_one_count, read, pool_count, stock_count);
 
   // Stage 2 in C++.
   Rows out{};
