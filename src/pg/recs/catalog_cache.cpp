@@ -10,7 +10,6 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "utils/builtins.h"
-#include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -26,9 +25,14 @@ namespace {
 // large the catalogue is.
 constexpr long kMaxCachedProducts = 200000;
 
-struct CachedCategory {
-  int64 product;         // the hash key
-  const char *category;  // NULL: no row, or no category
+// Product -> category: open addressing with linear probing over flat arrays (a dynahash lookup
+// cost several times as much, with ~100 lookups a call).
+struct CategoryTable {
+  int64 *product;
+  const char **category;  // NULL: no row, or no category
+  bool *used;
+  uint64 mask;  // capacity - 1, a power of 2
+  long count;
 };
 
 struct CachedRule {
@@ -38,7 +42,7 @@ struct CachedRule {
 };
 
 MemoryContext cache_context = nullptr;  // everything below; reset when stale
-HTAB *categories = nullptr;
+CategoryTable categories{};
 CachedRule *rules = nullptr;  // NULL: not read since the last reset
 int rule_count = 0;
 bool stale = true;
@@ -57,6 +61,52 @@ void invalidate(Datum, Oid relid) {
   }
 }
 
+void allocate_categories(uint64 capacity) {
+  categories.product =
+      static_cast<int64 *>(MemoryContextAlloc(cache_context, sizeof(int64) * capacity));
+  categories.category = static_cast<const char **>(
+      MemoryContextAlloc(cache_context, sizeof(const char *) * capacity));
+  categories.used = static_cast<bool *>(MemoryContextAllocZero(cache_context, capacity));
+  categories.mask = capacity - 1;
+  categories.count = 0;
+}
+
+uint64 slot_of(int64 product) {
+  uint64 at = (static_cast<uint64>(product) * UINT64CONST(0x9E3779B97F4A7C15)) >> 24;
+  while (true) {
+    at &= categories.mask;
+    if (!categories.used[at] || categories.product[at] == product) return at;
+    ++at;
+  }
+}
+
+// The slot of `product`, added (without a category) if absent; the table doubles at half full.
+uint64 enter(int64 product) {
+  if (2 * (categories.count + 1) > static_cast<long>(categories.mask + 1)) {
+    const CategoryTable old = categories;
+    allocate_categories(2 * (old.mask + 1));
+    for (uint64 i = 0; i <= old.mask; ++i) {
+      if (!old.used[i]) continue;
+      const uint64 at = slot_of(old.product[i]);
+      categories.used[at] = true;
+      categories.product[at] = old.product[i];
+      categories.category[at] = old.category[i];
+      ++categories.count;
+    }
+    pfree(old.product);
+    pfree(old.category);
+    pfree(old.used);
+  }
+  const uint64 at = slot_of(product);
+  if (!categories.used[at]) {
+    categories.used[at] = true;
+    categories.product[at] = product;
+    categories.category[at] = nullptr;
+    ++categories.count;
+  }
+  return at;
+}
+
 void reset() {
   if (cache_context == nullptr) {
     CacheRegisterRelcacheCallback(invalidate, static_cast<Datum>(0));
@@ -64,12 +114,7 @@ void reset() {
                                           ALLOCSET_DEFAULT_SIZES);
   }
   MemoryContextReset(cache_context);
-  HASHCTL control{};
-  control.keysize = sizeof(int64);
-  control.entrysize = sizeof(CachedCategory);
-  control.hcxt = cache_context;
-  categories = hash_create("commerce.recommend categories", 1024, &control,
-                           HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+  allocate_categories(1024);
   rules = nullptr;
   rule_count = 0;
 }
@@ -144,7 +189,7 @@ void catalog_cache_begin() {
     facets_relid = get_relname_relid("product_facets", schema);
     rules_relid = get_relname_relid("recommendation_rules", schema);
   }
-  if (stale || categories == nullptr || hash_get_num_entries(categories) >= kMaxCachedProducts) {
+  if (stale || categories.used == nullptr || categories.count >= kMaxCachedProducts) {
     reset();
     stale = false;
   }
@@ -154,11 +199,9 @@ void cached_categories(const int64 *items, int n, const char **category) {
   int64 *missing = static_cast<int64 *>(palloc(sizeof(int64) * (n + 1)));
   int missing_count = 0;
   for (int i = 0; i < n; ++i) {
-    bool found = false;
-    auto *entry =
-        static_cast<CachedCategory *>(hash_search(categories, &items[i], HASH_FIND, &found));
-    category[i] = found ? entry->category : nullptr;
-    if (!found) missing[missing_count++] = items[i];
+    const uint64 at = slot_of(items[i]);
+    category[i] = categories.used[at] ? categories.category[at] : nullptr;
+    if (!categories.used[at]) missing[missing_count++] = items[i];
   }
   if (missing_count == 0) return;
   // The btree code sorts the keys of `= ANY ($1)` again, which is linear for sorted input.
@@ -174,28 +217,15 @@ void cached_categories(const int64 *items, int n, const char **category) {
       construct_array(keys, missing_count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE))};
   run_latest(categories_plan, values, "product facets");
   // Products without a row are cached too, as having no category.
-  for (int i = 0; i < missing_count; ++i) {
-    bool found = false;
-    auto *entry =
-        static_cast<CachedCategory *>(hash_search(categories, &missing[i], HASH_ENTER, &found));
-    if (!found) entry->category = nullptr;
-  }
+  for (int i = 0; i < missing_count; ++i) enter(missing[i]);
   for (uint64 row = 0; row < SPI_processed; ++row) {
     bool isnull = false;
     const int64 product = DatumGetInt64(column(static_cast<int>(row), 1, &isnull));
     const Datum value = column(static_cast<int>(row), 2, &isnull);
-    if (isnull) continue;
-    bool found = false;
-    auto *entry =
-        static_cast<CachedCategory *>(hash_search(categories, &product, HASH_ENTER, &found));
-    entry->category = cache_text(value);
+    if (!isnull) categories.category[enter(product)] = cache_text(value);
   }
   for (int i = 0; i < n; ++i) {
-    if (category[i] != nullptr) continue;
-    bool found = false;
-    auto *entry =
-        static_cast<CachedCategory *>(hash_search(categories, &items[i], HASH_FIND, &found));
-    if (found) category[i] = entry->category;
+    if (category[i] == nullptr) category[i] = categories.category[slot_of(items[i])];
   }
 }
 

@@ -109,13 +109,6 @@ Model serving_model(const RecommendRequest &r) {
   return Model{DatumGetInt64(column(0, 1, &isnull)), DatumGetTransactionId(column(0, 2, &isnull))};
 }
 
-// A bigint[] column as a palloc'd copy (empty for NULL).
-ArrayType *bigint_array_column(int col) {
-  bool isnull = false;
-  const Datum value = column(0, col, &isnull);
-  return isnull ? construct_empty_array(INT8OID) : DatumGetArrayTypePCopy(value);
-}
-
 int64 *array_items(ArrayType *a, int *n) {
   *n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
   return reinterpret_cast<int64 *>(ARR_DATA_PTR(a));
@@ -130,46 +123,80 @@ ArrayType *bigint_array(const int64 *items, int n) {
   return construct_array(values, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }
 
-// The history: distinct products of the user's and the session's events, newest first, and which
-// of them were purchased. One statement per combination of user and session, so that each has a
-// generic plan that reads only the index it needs.
+// One history product: its newest event and whether it was purchased.
+struct HistoryItem {
+  int64 product;
+  TimestampTz last_at;
+  bool bought;
+};
+
+// The history: distinct products of the user's and the session's events, newest first (ties:
+// lower id first), at most history_length of them, and which of them were purchased. The
+// statement only reads the events (one per combination of user and session, so that each has a
+// generic plan that reads only the index it needs); grouping, ordering and the limit are done
+// here: as SQL aggregates, sorts and a limit their executor start-up alone cost more.
 void read_history(const RecommendRequest &r, ArrayType **history, ArrayType **purchased) {
   static const char *const kEvents[3] = {
-      "SELECT u.product_id, u.occurred_at, u.event_type FROM commerce.events u"
-      " WHERE u.user_id = $1 AND u.product_id IS NOT NULL",
-      "SELECT s.product_id, s.occurred_at, s.event_type FROM commerce.events s"
-      " WHERE s.session_id = $2 AND s.product_id IS NOT NULL",
-      "SELECT u.product_id, u.occurred_at, u.event_type FROM commerce.events u"
+      "SELECT u.product_id, u.occurred_at, u.event_type = 'purchase' FROM commerce.events u"
       " WHERE u.user_id = $1 AND u.product_id IS NOT NULL"
+      "   AND u.event_type IN ('view', 'click', 'add_to_cart', 'purchase')",
+      "SELECT s.product_id, s.occurred_at, s.event_type = 'purchase' FROM commerce.events s"
+      " WHERE s.session_id = $2 AND s.product_id IS NOT NULL"
+      "   AND s.event_type IN ('view', 'click', 'add_to_cart', 'purchase')",
+      "SELECT u.product_id, u.occurred_at, u.event_type = 'purchase' FROM commerce.events u"
+      " WHERE u.user_id = $1 AND u.product_id IS NOT NULL"
+      "   AND u.event_type IN ('view', 'click', 'add_to_cart', 'purchase')"
       " UNION ALL"
-      " SELECT s.product_id, s.occurred_at, s.event_type FROM commerce.events s"
-      " WHERE s.session_id = $2 AND s.product_id IS NOT NULL"};
+      " SELECT s.product_id, s.occurred_at, s.event_type = 'purchase' FROM commerce.events s"
+      " WHERE s.session_id = $2 AND s.product_id IS NOT NULL"
+      "   AND s.event_type IN ('view', 'click', 'add_to_cart', 'purchase')"};
   *history = construct_empty_array(INT8OID);
   *purchased = construct_empty_array(INT8OID);
   if (!r.has_user && !r.has_session) return;
   const int variant = r.has_user && r.has_session ? 2 : r.has_user ? 0 : 1;
-  if (history_plans[variant] == nullptr) {
-    Oid types[3] = {INT8OID, TEXTOID, INT4OID};
-    commerce::pg::keep_plan(
-        history_plans[variant],
-        psprintf("SELECT array_agg(h.product_id ORDER BY h.last_at DESC, h.product_id),"
-                 "       array_agg(h.product_id) FILTER (WHERE h.bought)"
-                 "  FROM (SELECT e.product_id, max(e.occurred_at) AS last_at,"
-                 "               bool_or(e.event_type = 'purchase') AS bought"
-                 "          FROM (%s) e"
-                 "         WHERE e.event_type IN ('view', 'click', 'add_to_cart', 'purchase')"
-                 "         GROUP BY e.product_id"
-                 "         ORDER BY max(e.occurred_at) DESC, e.product_id"
-                 "         LIMIT $3) h",
-                 kEvents[variant]),
-        3, types);
-  }
-  Datum values[3] = {Int64GetDatum(r.user_id), PointerGetDatum(r.session_id),
-                     Int32GetDatum(r.history_length)};
-  const char nulls[3] = {r.has_user ? ' ' : 'n', r.has_session ? ' ' : 'n', ' '};
+  Oid types[2] = {INT8OID, TEXTOID};
+  commerce::pg::keep_plan(history_plans[variant], kEvents[variant], 2, types);
+  Datum values[2] = {Int64GetDatum(r.user_id), PointerGetDatum(r.session_id)};
+  const char nulls[2] = {r.has_user ? ' ' : 'n', r.has_session ? ' ' : 'n'};
   run(history_plans[variant], values, nulls, "the history");
-  *history = bigint_array_column(1);
-  *purchased = bigint_array_column(2);
+  const int rows = static_cast<int>(SPI_processed);
+  if (rows == 0) return;
+  HistoryItem *items = static_cast<HistoryItem *>(palloc(sizeof(HistoryItem) * rows));
+  for (int i = 0; i < rows; ++i) {
+    bool isnull = false;
+    items[i].product = DatumGetInt64(column(i, 1, &isnull));
+    items[i].last_at = DatumGetTimestampTz(column(i, 2, &isnull));
+    items[i].bought = DatumGetBool(column(i, 3, &isnull));
+  }
+  int distinct = 0, kept = 0, bought = 0;
+  int64 *product = static_cast<int64 *>(palloc(sizeof(int64) * rows));
+  bool *was_bought = static_cast<bool *>(palloc(sizeof(bool) * rows));
+  commerce::pg::guarded([&] {
+    std::sort(items, items + rows,
+              [](const HistoryItem &a, const HistoryItem &b) { return a.product < b.product; });
+    for (int i = 0; i < rows; ++i) {
+      if (distinct > 0 && items[distinct - 1].product == items[i].product) {
+        HistoryItem &group = items[distinct - 1];
+        group.last_at = std::max(group.last_at, items[i].last_at);
+        group.bought = group.bought || items[i].bought;
+      } else {
+        items[distinct++] = items[i];
+      }
+    }
+    std::sort(items, items + distinct, [](const HistoryItem &a, const HistoryItem &b) {
+      return a.last_at != b.last_at ? a.last_at > b.last_at : a.product < b.product;
+    });
+    kept = std::min(distinct, r.history_length);
+    for (int i = 0; i < kept; ++i) {
+      product[i] = items[i].product;
+      was_bought[i] = items[i].bought;
+    }
+  });
+  *history = bigint_array(product, kept);
+  for (int i = 0; i < kept; ++i) {
+    if (was_bought[i]) product[bought++] = product[i];
+  }
+  if (bought > 0) *purchased = bigint_array(product, bought);
 }
 
 // Session intent: the most frequent category among the ten newest history items (NULL if none),
