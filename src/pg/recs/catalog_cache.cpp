@@ -245,8 +245,9 @@ commerce::recs::MerchRule *cached_rules(TimestampTz at, int *count) {
 
 }  // namespace commerce::pg::recs
 
-// Trigger on commerce.product_facets and commerce.recommendation_rules: invalidates the
-// relation's relcache entry in every backend when the change commits, which makes the catalogue
+// Trigger on commerce.product_facets and commerce.recommendation_rules, or on a catalogue table
+// that a view named commerce.product_facets reads: invalidates the relcache entries of both
+// (whichever table fired it) in every backend when the change commits, which makes the catalogue
 // caches of commerce.recommend stale. The rows are not looked at.
 Datum commerce_recs_catalog_changed(PG_FUNCTION_ARGS) {
   if (!CALLED_AS_TRIGGER(fcinfo)) {
@@ -254,7 +255,11 @@ Datum commerce_recs_catalog_changed(PG_FUNCTION_ARGS) {
                     errmsg("commerce.recs_catalog_changed() is a trigger function"),
                     errhint("Attach it with CREATE TRIGGER; do not call it directly.")));
   }
-  TriggerData *trigger = reinterpret_cast<TriggerData *>(fcinfo->context);
-  CacheInvalidateRelcache(trigger->tg_relation);
+  const Oid schema = get_namespace_oid("commerce", false);
+  static const char *const kTables[] = {"product_facets", "recommendation_rules"};
+  for (const char *name : kTables) {
+    const Oid relid = get_relname_relid(name, schema);
+    if (relid != InvalidOid) CacheInvalidateRelcacheByRelid(relid);
+  }
   return PointerGetDatum(nullptr);
 }

@@ -1,10 +1,11 @@
 // What commerce.recommend knows about the catalogue, cached per backend: product categories
 // (commerce.product_facets) and the merchandising rules (commerce.recommendation_rules). Both are
 // catalogue data that change far less often than recommend runs, and reading them took a third
-// of a call's CPU. Every change to either table fires commerce.recs_catalog_changed, which
-// invalidates the table's relcache entry in every backend when the change commits (and in the
-// changing backend at its next command); a relcache callback then marks both caches stale, and
-// the next call starts them afresh. Rows are read with the latest snapshot, after pending
+// of a call's CPU. Every change to either table (or to a catalogue table behind a view of that
+// name, if the trigger is attached to it) fires commerce.recs_catalog_changed, which invalidates
+// both tables' relcache entries in every backend when the change commits (and in the changing
+// backend at its next command); a relcache callback then marks both caches stale, and the next
+// call starts them afresh. Rows are read with the latest snapshot, after pending
 // invalidations were taken in, so a cached row is never older than the last committed change the
 // backend was told about. Live stock is never cached. Plain C on PostgreSQL's memory and hash
 // tables: call these while SPI is connected and no C++ object is alive in the calling frame.
