@@ -17,6 +17,8 @@ struct Ranked {
   double final_score;
   std::vector<std::int64_t> rule_ids;
   bool out_of_stock;
+  double ruled_score;  // base x rule factors, before stock and intent
+  bool intent;         // the intent boost applied
 };
 
 // The boost / bury / filter rules and an index of them by product.
@@ -123,6 +125,15 @@ bool category_matches(std::optional<std::string_view> category,
 
 namespace {
 
+// The final score from the score after rules, in the SQL's order of multiplication.
+double final_score(double ruled_score, bool out_of_stock, bool intent,
+                   const StageTwoParams &params) {
+  double score = ruled_score;
+  score *= out_of_stock ? static_cast<double>(params.out_of_stock_factor) : 1.0;
+  if (intent) score *= 1.0 + static_cast<double>(params.session_weight);
+  return score;
+}
+
 // The pool's items (the first `candidates` that pass the category filter) that no filter rule
 // drops, with their final scores, unordered.
 std::vector<Ranked> score_pool(std::span<const PoolItem> pool, std::span<const MerchRule> rules,
@@ -160,12 +171,10 @@ std::vector<Ranked> score_pool(std::span<const PoolItem> pool, std::span<const M
       if (!rule_ids.empty()) factor = zero ? 0.0 : std::exp(log_sum);
     }
     const bool out_of_stock = p.available && *p.available <= 0;
-    double final_score = static_cast<double>(p.blended.base) * factor;
-    final_score *= out_of_stock ? static_cast<double>(params.out_of_stock_factor) : 1.0;
-    if (params.intent && p.category && *p.category == *params.intent) {
-      final_score *= 1.0 + static_cast<double>(params.session_weight);
-    }
-    ranked.push_back(Ranked{&p, final_score, std::move(rule_ids), out_of_stock});
+    const bool intent = params.intent && p.category && *p.category == *params.intent;
+    const double ruled_score = static_cast<double>(p.blended.base) * factor;
+    ranked.push_back(Ranked{&p, final_score(ruled_score, out_of_stock, intent, params),
+                            std::move(rule_ids), out_of_stock, ruled_score, intent});
   }
   return ranked;
 }
@@ -233,18 +242,16 @@ std::vector<std::size_t> stock_needed(std::span<const PoolItem> pool,
     }
     return needed;
   }
-  // The exact scores of each unread item in stock and out of it (score_pool keeps the pool's
-  // order and drops the same items either way).
-  std::vector<PoolItem> out_of_stock(pool.begin(), pool.end());
-  for (std::size_t i = 0; i < out_of_stock.size(); ++i) {
-    if (unread(i)) out_of_stock[i].available = 0;
-  }
-  const std::vector<Ranked> in = score_pool(pool, rules, params);
-  const std::vector<Ranked> out = score_pool(out_of_stock, rules, params);
+  // The exact score of each unread item in stock and out of it (read ones have theirs).
+  const std::vector<Ranked> ranked = score_pool(pool, rules, params);
   std::vector<Ranked> high;
-  high.reserve(in.size());
-  for (std::size_t j = 0; j < in.size(); ++j) {
-    high.push_back(Ranked{in[j].item, std::max(in[j].final_score, out[j].final_score), {}, false});
+  high.reserve(ranked.size());
+  for (const Ranked &r : ranked) {
+    const double out = final_score(r.ruled_score, true, r.intent, params);
+    const double score = unread(static_cast<std::size_t>(r.item - pool.data()))
+                             ? std::max(r.final_score, out)
+                             : r.final_score;
+    high.push_back(Ranked{r.item, score, {}, false, 0.0, false});
   }
   // Top 2 k by the higher score: when one of the top k is unread, reading the next k too
   // usually saves another round for the items that demotion moves up.

@@ -46,6 +46,7 @@ CategoryTable categories{};
 CachedRule *rules = nullptr;  // NULL: not read since the last reset
 int rule_count = 0;
 bool stale = true;
+bool filling = false;  // set while the category table is being filled: an error leaves it half done
 Oid facets_relid = InvalidOid, rules_relid = InvalidOid;
 
 SPIPlanPtr categories_plan = nullptr;
@@ -189,9 +190,10 @@ void catalog_cache_begin() {
     facets_relid = get_relname_relid("product_facets", schema);
     rules_relid = get_relname_relid("recommendation_rules", schema);
   }
-  if (stale || categories.used == nullptr || categories.count >= kMaxCachedProducts) {
+  if (stale || filling || categories.used == nullptr || categories.count >= kMaxCachedProducts) {
     reset();
     stale = false;
+    filling = false;
   }
 }
 
@@ -217,6 +219,7 @@ void cached_categories(const int64 *items, int n, const char **category) {
       construct_array(keys, missing_count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE))};
   run_latest(categories_plan, values, "product facets");
   // Products without a row are cached too, as having no category.
+  filling = true;
   for (int i = 0; i < missing_count; ++i) enter(missing[i]);
   for (uint64 row = 0; row < SPI_processed; ++row) {
     bool isnull = false;
@@ -224,6 +227,7 @@ void cached_categories(const int64 *items, int n, const char **category) {
     const Datum value = column(static_cast<int>(row), 2, &isnull);
     if (!isnull) categories.category[enter(product)] = cache_text(value);
   }
+  filling = false;
   for (int i = 0; i < n; ++i) {
     if (category[i] == nullptr) category[i] = categories.category[slot_of(items[i])];
   }
