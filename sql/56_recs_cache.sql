@@ -9,3 +9,6 @@ CREATE TRIGGER recommend_cache AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
 CREATE TRIGGER recommend_cache AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
   ON commerce.recommendation_rules FOR EACH STATEMENT
   EXECUTE FUNCTION commerce.recs_catalog_changed();
+-- Also when rows arrive by logical replication (session_replication_role = replica).
+ALTER TABLE commerce.product_facets ENABLE ALWAYS TRIGGER recommend_cache;
+ALTER TABLE commerce.recommendation_rules ENABLE ALWAYS TRIGGER recommend_cache;
