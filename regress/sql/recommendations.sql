@@ -59,6 +59,25 @@ SELECT product_id, reasons->>'because' AS because FROM commerce.recommend(5, 2, 
 INSERT INTO commerce.availability_feed (product_id, available) VALUES (3, 0), (4, 12);
 SELECT product_id, reasons->'out_of_stock' AS out_of_stock
   FROM commerce.recommend(3, 3, '{"at": "2026-02-01 10:00"}');
+-- A product with stock rows (the inventory feature) reads its sellable quantity there, not the
+-- feed: 3 has 4 units (the feed's 0 no longer counts), 5 had 1 and it is reserved. Rolled
+-- back, and the sequences it used are put back, for the inventory tests after this one.
+CREATE TEMP TABLE sequences_before AS
+  SELECT schemaname, sequencename, last_value FROM pg_sequences WHERE schemaname = 'commerce';
+BEGIN;
+INSERT INTO commerce.warehouses (code, region, priority) VALUES ('recs', 'eu', 1);
+INSERT INTO commerce.products (product_id, sku, title) VALUES (3, 'RECS-3', 'three'), (5, 'RECS-5', 'five');
+SELECT commerce.restock('RECS-3', 'recs', 4) IS NOT NULL AS restocked,
+       commerce.restock('RECS-5', 'recs', 1) IS NOT NULL AS restocked;
+SELECT state FROM commerce.reserve('recs-order', '[{"sku": "RECS-5", "qty": 1}]');
+SELECT product_id, reasons->'out_of_stock' AS out_of_stock
+  FROM commerce.recommend(3, 3, '{"at": "2026-02-01 10:00"}');
+ROLLBACK;
+SELECT count(setval(format('%I.%I', b.schemaname, b.sequencename), coalesce(b.last_value, 1),
+                    b.last_value IS NOT NULL)) > 0 AS sequences_restored
+  FROM sequences_before b JOIN pg_sequences s USING (schemaname, sequencename)
+ WHERE s.last_value IS DISTINCT FROM b.last_value;
+DROP TABLE sequences_before;
 DELETE FROM commerce.availability_feed;
 
 -- Rules: boost hair care, then also filter product 3, then also pin product 4 at position 1.
@@ -79,6 +98,15 @@ DELETE FROM commerce.recommendation_rules;
 -- Diversification: with lambda 0 every pick changes category while it can.
 SELECT product_id, f.category FROM commerce.recommend(4, 3, '{"exclude_seen": false, "diversity": 0, "at": "2026-02-01 10:00"}') r
   JOIN commerce.product_facets f USING (product_id);
+
+-- Categories and rules are cached per backend: a change shows from the next statement on.
+INSERT INTO commerce.recommendation_rules (action, category, factor) VALUES ('boost', 'test/boosted', 100);
+SELECT product_id, reasons ? 'rules' AS boosted FROM commerce.recommend(3, 3, '{"at": "2026-02-01 10:00"}');
+UPDATE commerce.product_facets SET category = 'test/boosted' WHERE product_id = 6;
+SELECT product_id, reasons ? 'rules' AS boosted FROM commerce.recommend(3, 3, '{"at": "2026-02-01 10:00"}');
+UPDATE commerce.product_facets SET category = 'sports/run' WHERE product_id = 6;
+SELECT product_id, reasons ? 'rules' AS boosted FROM commerce.recommend(3, 3, '{"at": "2026-02-01 10:00"}');
+DELETE FROM commerce.recommendation_rules;
 
 -- Similar items and bought together.
 SELECT product_id, round(score::numeric, 4) AS score FROM commerce.similar_items(5, 3);

@@ -17,6 +17,8 @@ struct Ranked {
   double final_score;
   std::vector<std::int64_t> rule_ids;
   bool out_of_stock;
+  double ruled_score;  // base x rule factors, before stock and intent
+  bool intent;         // the intent boost applied
 };
 
 // The boost / bury / filter rules and an index of them by product.
@@ -123,6 +125,15 @@ bool category_matches(std::optional<std::string_view> category,
 
 namespace {
 
+// The final score from the score after rules, in the SQL's order of multiplication.
+double final_score(double ruled_score, bool out_of_stock, bool intent,
+                   const StageTwoParams &params) {
+  double score = ruled_score;
+  score *= out_of_stock ? static_cast<double>(params.out_of_stock_factor) : 1.0;
+  if (intent) score *= 1.0 + static_cast<double>(params.session_weight);
+  return score;
+}
+
 // The pool's items (the first `candidates` that pass the category filter) that no filter rule
 // drops, with their final scores, unordered.
 std::vector<Ranked> score_pool(std::span<const PoolItem> pool, std::span<const MerchRule> rules,
@@ -160,12 +171,10 @@ std::vector<Ranked> score_pool(std::span<const PoolItem> pool, std::span<const M
       if (!rule_ids.empty()) factor = zero ? 0.0 : std::exp(log_sum);
     }
     const bool out_of_stock = p.available && *p.available <= 0;
-    double final_score = static_cast<double>(p.blended.base) * factor;
-    final_score *= out_of_stock ? static_cast<double>(params.out_of_stock_factor) : 1.0;
-    if (params.intent && p.category && *p.category == *params.intent) {
-      final_score *= 1.0 + static_cast<double>(params.session_weight);
-    }
-    ranked.push_back(Ranked{&p, final_score, std::move(rule_ids), out_of_stock});
+    const bool intent = params.intent && p.category && *p.category == *params.intent;
+    const double ruled_score = static_cast<double>(p.blended.base) * factor;
+    ranked.push_back(Ranked{&p, final_score(ruled_score, out_of_stock, intent, params),
+                            std::move(rule_ids), out_of_stock, ruled_score, intent});
   }
   return ranked;
 }
@@ -219,6 +228,48 @@ bool stage_two_settled(std::span<const PoolItem> known, std::span<const BlendedI
     }
   }
   return best < kth;
+}
+
+std::vector<std::size_t> stock_needed(std::span<const PoolItem> pool,
+                                      std::span<const bool> stock_read,
+                                      std::span<const MerchRule> rules,
+                                      const StageTwoParams &params) {
+  std::vector<std::size_t> needed;
+  const auto unread = [&](std::size_t i) { return i >= stock_read.size() || !stock_read[i]; };
+  if (params.diversity < 1.0f) {
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+      if (unread(i)) needed.push_back(i);
+    }
+    return needed;
+  }
+  // The exact score of each unread item in stock and out of it (read ones have theirs).
+  const std::vector<Ranked> ranked = score_pool(pool, rules, params);
+  std::vector<Ranked> high;
+  high.reserve(ranked.size());
+  for (const Ranked &r : ranked) {
+    const double out = final_score(r.ruled_score, true, r.intent, params);
+    const double score = unread(static_cast<std::size_t>(r.item - pool.data()))
+                             ? std::max(r.final_score, out)
+                             : r.final_score;
+    high.push_back(Ranked{r.item, score, {}, false, 0.0, false});
+  }
+  // Top 2 k by the higher score: when one of the top k is unread, reading the next k too
+  // usually saves another round for the items that demotion moves up.
+  const std::size_t head = std::min(high.size(), 2 * params.k);
+  std::partial_sort(high.begin(), high.begin() + static_cast<std::ptrdiff_t>(head), high.end(),
+                    better);
+  const auto index = [&](const Ranked &r) {
+    return static_cast<std::size_t>(r.item - pool.data());
+  };
+  bool settled = true;
+  for (std::size_t j = 0; j < std::min(head, params.k); ++j)
+    settled = settled && !unread(index(high[j]));
+  if (settled) return needed;
+  for (std::size_t j = 0; j < head; ++j) {
+    if (unread(index(high[j]))) needed.push_back(index(high[j]));
+  }
+  std::sort(needed.begin(), needed.end());
+  return needed;
 }
 
 std::vector<Recommendation> rank_stage_two(std::span<const PoolItem> pool,

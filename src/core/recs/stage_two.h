@@ -84,4 +84,16 @@ std::vector<Recommendation> rank_stage_two(std::span<const PoolItem> pool,
 bool stage_two_settled(std::span<const PoolItem> known, std::span<const BlendedItem> unknown,
                        std::span<const MerchRule> rules, const StageTwoParams &params);
 
+// The pool items whose stock is still to be read because it can change the k rows. Ranked by
+// the higher of their final scores in stock and out of it (the exact score once read), the k
+// best pool items settle the k rows when their stock is read: an unread item below them cannot
+// score above them either way. So: none when the k best are read, else the unread among the
+// 2 k best. With diversification every unread item: MMR ranks the whole pool. Indices into
+// `pool`, ascending. Unread items then count as in stock for rank_stage_two and
+// stage_two_settled, which gives the same k rows as reading them all.
+std::vector<std::size_t> stock_needed(std::span<const PoolItem> pool,
+                                      std::span<const bool> stock_read,
+                                      std::span<const MerchRule> rules,
+                                      const StageTwoParams &params);
+
 }  // namespace commerce::recs

@@ -1,10 +1,11 @@
 // commerce.recommend(user_id, k, context, session_id, model): the whole serving path in one C
-// call. A fixed set of statements runs through SPI with generic plans prepared once per backend
-// (model, history, session intent, rules, categories and live availability of the pool); the
-// history's neighbour lists and the popularity lists come from per-backend caches (model_reads).
-// The blend (core/recs/blend) and stage 2 (core/recs/stage_two: rules, stock, intent, MMR, pins)
-// run in guarded C++ regions between the reads; categories and stock are read in rounds, best
-// candidate first, until the top k is settled; the reasons are built as jsonb for the returned
+// call. A few statements run through SPI with generic plans prepared once per backend (the
+// model, the history's events, live availability); the history's neighbour lists and the
+// popularity lists come from per-backend caches (model_reads), categories and rules from another
+// (catalog_cache). The blend (core/recs/blend) and stage 2 (core/recs/stage_two: rules, stock,
+// intent, MMR, pins) run in guarded C++ regions between the reads; the pool's categories are
+// looked up in rounds, best candidate first, until the top k is settled, and stock is read only
+// for the pool items that can change the top k; the reasons are built as jsonb for the returned
 // rows only. Replaces a PL/pgSQL function whose statements (custom plans, 500-row sorts and
 // joins) cost ~1.2 ms of CPU a call.
 #include <algorithm>
@@ -19,16 +20,19 @@
 #include "core/recs/blend.h"
 #include "core/recs/stage_two.h"
 #include "pg/guard.h"
+#include "pg/recs/catalog_cache.h"
 #include "pg/recs/model_reads.h"
 #include "pg/recs/recommend_request.h"
 
 extern "C" {
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
+#include "utils/varlena.h"
 }
 
 namespace {
@@ -48,9 +52,7 @@ commerce::recs::BlendScratch blend_scratch;
 SPIPlanPtr model_by_id_plan = nullptr;
 SPIPlanPtr model_by_name_plan = nullptr;
 SPIPlanPtr history_plans[3] = {nullptr, nullptr, nullptr};  // user, session, both
-SPIPlanPtr intent_plan = nullptr;
-SPIPlanPtr rules_plan = nullptr;
-SPIPlanPtr facets_plan = nullptr;
+SPIPlanPtr feed_plan = nullptr;
 SPIPlanPtr availability_plan = nullptr;
 
 struct Model {
@@ -108,13 +110,6 @@ Model serving_model(const RecommendRequest &r) {
   return Model{DatumGetInt64(column(0, 1, &isnull)), DatumGetTransactionId(column(0, 2, &isnull))};
 }
 
-// A bigint[] column as a palloc'd copy (empty for NULL).
-ArrayType *bigint_array_column(int col) {
-  bool isnull = false;
-  const Datum value = column(0, col, &isnull);
-  return isnull ? construct_empty_array(INT8OID) : DatumGetArrayTypePCopy(value);
-}
-
 int64 *array_items(ArrayType *a, int *n) {
   *n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
   return reinterpret_cast<int64 *>(ARR_DATA_PTR(a));
@@ -129,60 +124,105 @@ ArrayType *bigint_array(const int64 *items, int n) {
   return construct_array(values, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }
 
-// The history: distinct products of the user's and the session's events, newest first, and which
-// of them were purchased. One statement per combination of user and session, so that each has a
-// generic plan that reads only the index it needs.
+// One history product: its newest event and whether it was purchased.
+struct HistoryItem {
+  int64 product;
+  TimestampTz last_at;
+  bool bought;
+};
+
+// The history: distinct products of the user's and the session's events, newest first (ties:
+// lower id first), at most history_length of them, and which of them were purchased. The
+// statement only reads the events (one per combination of user and session, so that each has a
+// generic plan that reads only the index it needs); grouping, ordering and the limit are done
+// here: as SQL aggregates, sorts and a limit their executor start-up alone cost more.
 void read_history(const RecommendRequest &r, ArrayType **history, ArrayType **purchased) {
   static const char *const kEvents[3] = {
-      "SELECT u.product_id, u.occurred_at, u.event_type FROM commerce.events u"
-      " WHERE u.user_id = $1 AND u.product_id IS NOT NULL",
-      "SELECT s.product_id, s.occurred_at, s.event_type FROM commerce.events s"
-      " WHERE s.session_id = $2 AND s.product_id IS NOT NULL",
-      "SELECT u.product_id, u.occurred_at, u.event_type FROM commerce.events u"
+      "SELECT u.product_id, u.occurred_at, u.event_type = 'purchase' FROM commerce.events u"
       " WHERE u.user_id = $1 AND u.product_id IS NOT NULL"
+      "   AND u.event_type IN ('view', 'click', 'add_to_cart', 'purchase')",
+      "SELECT s.product_id, s.occurred_at, s.event_type = 'purchase' FROM commerce.events s"
+      " WHERE s.session_id = $2 AND s.product_id IS NOT NULL"
+      "   AND s.event_type IN ('view', 'click', 'add_to_cart', 'purchase')",
+      "SELECT u.product_id, u.occurred_at, u.event_type = 'purchase' FROM commerce.events u"
+      " WHERE u.user_id = $1 AND u.product_id IS NOT NULL"
+      "   AND u.event_type IN ('view', 'click', 'add_to_cart', 'purchase')"
       " UNION ALL"
-      " SELECT s.product_id, s.occurred_at, s.event_type FROM commerce.events s"
-      " WHERE s.session_id = $2 AND s.product_id IS NOT NULL"};
+      " SELECT s.product_id, s.occurred_at, s.event_type = 'purchase' FROM commerce.events s"
+      " WHERE s.session_id = $2 AND s.product_id IS NOT NULL"
+      "   AND s.event_type IN ('view', 'click', 'add_to_cart', 'purchase')"};
   *history = construct_empty_array(INT8OID);
   *purchased = construct_empty_array(INT8OID);
   if (!r.has_user && !r.has_session) return;
   const int variant = r.has_user && r.has_session ? 2 : r.has_user ? 0 : 1;
-  if (history_plans[variant] == nullptr) {
-    Oid types[3] = {INT8OID, TEXTOID, INT4OID};
-    commerce::pg::keep_plan(
-        history_plans[variant],
-        psprintf("SELECT array_agg(h.product_id ORDER BY h.last_at DESC, h.product_id),"
-                 "       array_agg(h.product_id) FILTER (WHERE h.bought)"
-                 "  FROM (SELECT e.product_id, max(e.occurred_at) AS last_at,"
-                 "               bool_or(e.event_type = 'purchase') AS bought"
-                 "          FROM (%s) e"
-                 "         WHERE e.event_type IN ('view', 'click', 'add_to_cart', 'purchase')"
-                 "         GROUP BY e.product_id"
-                 "         ORDER BY max(e.occurred_at) DESC, e.product_id"
-                 "         LIMIT $3) h",
-                 kEvents[variant]),
-        3, types);
-  }
-  Datum values[3] = {Int64GetDatum(r.user_id), PointerGetDatum(r.session_id),
-                     Int32GetDatum(r.history_length)};
-  const char nulls[3] = {r.has_user ? ' ' : 'n', r.has_session ? ' ' : 'n', ' '};
+  Oid types[2] = {INT8OID, TEXTOID};
+  commerce::pg::keep_plan(history_plans[variant], kEvents[variant], 2, types);
+  Datum values[2] = {Int64GetDatum(r.user_id), PointerGetDatum(r.session_id)};
+  const char nulls[2] = {r.has_user ? ' ' : 'n', r.has_session ? ' ' : 'n'};
   run(history_plans[variant], values, nulls, "the history");
-  *history = bigint_array_column(1);
-  *purchased = bigint_array_column(2);
+  const int rows = static_cast<int>(SPI_processed);
+  if (rows == 0) return;
+  HistoryItem *items = static_cast<HistoryItem *>(palloc(sizeof(HistoryItem) * rows));
+  for (int i = 0; i < rows; ++i) {
+    bool isnull = false;
+    items[i].product = DatumGetInt64(column(i, 1, &isnull));
+    items[i].last_at = DatumGetTimestampTz(column(i, 2, &isnull));
+    items[i].bought = DatumGetBool(column(i, 3, &isnull));
+  }
+  int distinct = 0, kept = 0, bought = 0;
+  int64 *product = static_cast<int64 *>(palloc(sizeof(int64) * rows));
+  bool *was_bought = static_cast<bool *>(palloc(sizeof(bool) * rows));
+  commerce::pg::guarded([&] {
+    std::sort(items, items + rows,
+              [](const HistoryItem &a, const HistoryItem &b) { return a.product < b.product; });
+    for (int i = 0; i < rows; ++i) {
+      if (distinct > 0 && items[distinct - 1].product == items[i].product) {
+        HistoryItem &group = items[distinct - 1];
+        group.last_at = std::max(group.last_at, items[i].last_at);
+        group.bought = group.bought || items[i].bought;
+      } else {
+        items[distinct++] = items[i];
+      }
+    }
+    std::sort(items, items + distinct, [](const HistoryItem &a, const HistoryItem &b) {
+      return a.last_at != b.last_at ? a.last_at > b.last_at : a.product < b.product;
+    });
+    kept = std::min(distinct, r.history_length);
+    for (int i = 0; i < kept; ++i) {
+      product[i] = items[i].product;
+      was_bought[i] = items[i].bought;
+    }
+  });
+  *history = bigint_array(product, kept);
+  for (int i = 0; i < kept; ++i) {
+    if (was_bought[i]) product[bought++] = product[i];
+  }
+  if (bought > 0) *purchased = bigint_array(product, bought);
 }
 
-// Session intent: the most frequent category among the ten newest history items (NULL if none).
-char *read_intent(const int64 *history, int n) {
-  Oid types[1] = {INT8ARRAYOID};
-  commerce::pg::keep_plan(intent_plan,
-                          "SELECT mode() WITHIN GROUP (ORDER BY f.category)"
-                          "  FROM commerce.product_facets f WHERE f.product_id = ANY ($1)",
-                          1, types);
-  Datum values[1] = {PointerGetDatum(bigint_array(history, Min(n, 10)))};
-  run(intent_plan, values, nullptr, "the session intent");
-  bool isnull = true;
-  const Datum value = SPI_processed > 0 ? column(0, 1, &isnull) : static_cast<Datum>(0);
-  return isnull ? nullptr : TextDatumGetCString(value);
+// Session intent: the most frequent category among the ten newest history items (NULL if none),
+// ties to the category that sorts first, as mode() WITHIN GROUP (ORDER BY category) over their
+// commerce.product_facets rows gives it.
+const char *read_intent(const int64 *history, int n) {
+  n = Min(n, 10);
+  const char *category[10];
+  reads::cached_categories(history, n, category);
+  const char *best = nullptr;
+  int best_count = 0;
+  for (int i = 0; i < n; ++i) {
+    if (category[i] == nullptr) continue;
+    int count = 0;
+    for (int j = 0; j < n; ++j)
+      count += category[j] != nullptr && strcmp(category[j], category[i]) == 0;
+    if (count > best_count ||
+        (count == best_count &&
+         varstr_cmp(category[i], static_cast<int>(strlen(category[i])), best,
+                    static_cast<int>(strlen(best)), DEFAULT_COLLATION_OID) < 0)) {
+      best = category[i];
+      best_count = count;
+    }
+  }
+  return best;
 }
 
 // Candidates whose categories and stock stage 2 reads in its first round (at least 4 k): enough
@@ -204,78 +244,81 @@ commerce::recs::StageTwoParams stage_two_params(const RecommendRequest &r, const
   return params;
 }
 
-// Rules in force at `at`, as core rules (strings palloc'd).
+// Rules in force at `at` (from the per-backend cache; the caller sets pins' categories).
 struct Rules {
   int rows;
   commerce::recs::MerchRule *rule;
 };
 
 Rules read_rules(TimestampTz at) {
-  Oid types[1] = {TIMESTAMPTZOID};
-  commerce::pg::keep_plan(
-      rules_plan,
-      "SELECT r.rule_id, r.action, r.product_id, r.category, r.factor, r.position"
-      "  FROM commerce.recommendation_rules r"
-      " WHERE r.active AND (r.starts_at IS NULL OR r.starts_at <= $1)"
-      "   AND (r.ends_at IS NULL OR r.ends_at > $1)",
-      1, types);
-  Datum values[1] = {TimestampTzGetDatum(at)};
-  run(rules_plan, values, nullptr, "the rules");
-  Rules out{static_cast<int>(SPI_processed), nullptr};
-  out.rule = static_cast<commerce::recs::MerchRule *>(
-      palloc0(sizeof(commerce::recs::MerchRule) * (out.rows + 1)));
-  for (int i = 0; i < out.rows; ++i) {
-    commerce::recs::MerchRule &rule = *new (&out.rule[i]) commerce::recs::MerchRule{};
-    bool isnull = false;
-    rule.id = DatumGetInt64(column(i, 1, &isnull));
-    const char *action = TextDatumGetCString(column(i, 2, &isnull));
-    rule.action = strcmp(action, "boost") == 0    ? commerce::recs::RuleAction::kBoost
-                  : strcmp(action, "bury") == 0   ? commerce::recs::RuleAction::kBury
-                  : strcmp(action, "filter") == 0 ? commerce::recs::RuleAction::kFilter
-                                                  : commerce::recs::RuleAction::kPin;
-    const Datum product = column(i, 3, &isnull);
-    if (!isnull) rule.product = DatumGetInt64(product);
-    const Datum category = column(i, 4, &isnull);
-    if (!isnull) rule.category = std::string_view(TextDatumGetCString(category));
-    const Datum factor = column(i, 5, &isnull);
-    rule.factor = isnull ? 1.0f : DatumGetFloat4(factor);
-    const Datum position = column(i, 6, &isnull);
-    rule.position = isnull ? 0 : DatumGetInt32(position);
-  }
+  Rules out{};
+  out.rule = reads::cached_rules(at, &out.rows);
   return out;
 }
 
-// (product, category) and (product, available) pairs for a set of products.
-struct Facts {
+// Live availability of a set of products (sorted): rows of commerce.product_availability.
+struct Stock {
   int rows;
   int64 *item;
-  char **category;   // NULL: no category
-  int64 *available;  // availability only
-  bool *has_available;
+  int64 *available;
 };
 
-Facts read_facts(SPIPlanPtr &plan, const char *sql, ArrayType *items, bool availability) {
+int compare_int64(const void *a, const void *b) {
+  const int64 x = *static_cast<const int64 *>(a), y = *static_cast<const int64 *>(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// One statement reads the availability feed of products without stock rows and names the
+// products with stock rows; only when there are some does a second read their sellable
+// quantity through the view. The view's plan is a dozen joins and aggregates whose start-up
+// alone cost more than the feed's probes, and catalogues that do not use the inventory feature
+// never need it.
+Stock read_stock(const int64 *items, int n) {
   Oid types[1] = {INT8ARRAYOID};
-  commerce::pg::keep_plan(plan, sql, 1, types);
-  Datum values[1] = {PointerGetDatum(items)};
-  run(plan, values, nullptr, availability ? "availability" : "product facets");
-  Facts out{};
-  out.rows = static_cast<int>(SPI_processed);
-  out.item = static_cast<int64 *>(palloc(sizeof(int64) * (out.rows + 1)));
-  out.category = static_cast<char **>(palloc0(sizeof(char *) * (out.rows + 1)));
-  out.available = static_cast<int64 *>(palloc0(sizeof(int64) * (out.rows + 1)));
-  out.has_available = static_cast<bool *>(palloc0(sizeof(bool) * (out.rows + 1)));
-  for (int i = 0; i < out.rows; ++i) {
+  commerce::pg::keep_plan(
+      feed_plan,
+      "SELECT f.product_id, f.available, false FROM commerce.availability_feed f"
+      " WHERE f.product_id = ANY ($1)"
+      "   AND NOT EXISTS (SELECT 1 FROM commerce.stock s"
+      "                    WHERE s.product_id = f.product_id)"
+      " UNION ALL"
+      " SELECT s.product_id, NULL::bigint, true FROM commerce.stock s"
+      "  WHERE s.product_id = ANY ($1)",
+      1, types);
+  Datum values[1] = {PointerGetDatum(bigint_array(items, n))};
+  run(feed_plan, values, nullptr, "availability");
+  Stock out{};
+  const int rows = static_cast<int>(SPI_processed);
+  out.item = static_cast<int64 *>(palloc(sizeof(int64) * (rows + n + 1)));
+  out.available = static_cast<int64 *>(palloc(sizeof(int64) * (rows + n + 1)));
+  int64 *stocked = static_cast<int64 *>(palloc(sizeof(int64) * (rows + 1)));
+  int stocked_count = 0;
+  for (int i = 0; i < rows; ++i) {
     bool isnull = false;
-    out.item[i] = DatumGetInt64(column(i, 1, &isnull));
-    const Datum value = column(i, 2, &isnull);
-    if (isnull) continue;
-    if (availability) {
-      out.available[i] = DatumGetInt64(value);
-      out.has_available[i] = true;
-    } else {
-      out.category[i] = TextDatumGetCString(value);
+    const int64 item = DatumGetInt64(column(i, 1, &isnull));
+    if (DatumGetBool(column(i, 3, &isnull))) {
+      // A product has a stock row per warehouse (and bucket): name it once, sorted.
+      if (stocked_count == 0 || stocked[stocked_count - 1] != item) stocked[stocked_count++] = item;
+      continue;
     }
+    out.item[out.rows] = item;
+    out.available[out.rows++] = DatumGetInt64(column(i, 2, &isnull));
+  }
+  if (stocked_count == 0) return out;
+  qsort(stocked, stocked_count, sizeof(int64), compare_int64);
+  commerce::pg::keep_plan(availability_plan,
+                          "SELECT a.product_id, a.available FROM commerce.product_availability a"
+                          " WHERE a.product_id = ANY ($1)",
+                          1, types);
+  values[0] = PointerGetDatum(bigint_array(stocked, stocked_count));
+  run(availability_plan, values, nullptr, "availability");
+  for (uint64 i = 0; i < SPI_processed; ++i) {
+    bool isnull = false;
+    const int64 item = DatumGetInt64(column(static_cast<int>(i), 1, &isnull));
+    const Datum available = column(static_cast<int>(i), 2, &isnull);
+    if (isnull) continue;
+    out.item[out.rows] = item;
+    out.available[out.rows++] = DatumGetInt64(available);
   }
   return out;
 }
@@ -388,6 +431,7 @@ Datum recommend(PG_FUNCTION_ARGS) {
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
   const Model model = serving_model(r);
   reads::read_request_context(&r);
+  reads::catalog_cache_begin();
 
   ArrayType *history_array = nullptr, *purchased_array = nullptr;
   read_history(r, &history_array, &purchased_array);
@@ -439,68 +483,74 @@ Datum recommend(PG_FUNCTION_ARGS) {
   commerce::recs::PoolItem *pool = static_cast<commerce::recs::PoolItem *>(
       palloc0(sizeof(commerce::recs::PoolItem) * (stage_one_count + 1)));
   int64 *wanted = static_cast<int64 *>(palloc(sizeof(int64) * (stage_one_count + rules.rows + 1)));
-  int pool_count = 0, read = 0;
+  bool *stock_read = static_cast<bool *>(palloc0(sizeof(bool) * (stage_one_count + 1)));
+  int *needed_index = static_cast<int *>(palloc(sizeof(int) * (stage_one_count + 1)));
+  int pool_count = 0, read = 0, stock_count = 0;
   int round = Max(kFirstRound, 4 * r.k);
   bool settled = false;
   for (bool first = true; !settled; first = false, round *= 4) {
     const int end = r.diversity < 1 ? stage_one_count : Min(stage_one_count, read + round);
     // Categories of this round's candidates (and, in the first, of the pinned products).
+    const int round_start = read;
     int wanted_count = 0;
-    commerce::pg::guarded([&] {
-      for (int i = read; i < end; ++i) wanted[wanted_count++] = stage_one[i].item;
-      for (int i = 0; first && i < rules.rows; ++i) {
-        if (rules.rule[i].action == commerce::recs::RuleAction::kPin && rules.rule[i].product) {
-          wanted[wanted_count++] = *rules.rule[i].product;
-        }
+    for (int i = read; i < end; ++i) wanted[wanted_count++] = stage_one[i].item;
+    for (int i = 0; first && i < rules.rows; ++i) {
+      if (rules.rule[i].action == commerce::recs::RuleAction::kPin && rules.rule[i].product) {
+        wanted[wanted_count++] = *rules.rule[i].product;
       }
-      std::sort(wanted, wanted + wanted_count);
-    });
-    const Facts facets = read_facts(facets_plan,
-                                    "SELECT f.product_id, f.category FROM commerce.product_facets f"
-                                    " WHERE f.product_id = ANY ($1)",
-                                    bigint_array(wanted, wanted_count), false);
-    const int pool_before = pool_count;
+    }
+    const char **category = static_cast<const char **>(palloc(sizeof(char *) * (wanted_count + 1)));
+    reads::cached_categories(wanted, wanted_count, category);
     commerce::pg::guarded([&] {
-      std::unordered_map<int64_t, const char *> category;
-      category.reserve(static_cast<std::size_t>(facets.rows));
-      for (int i = 0; i < facets.rows; ++i) {
-        if (facets.category[i] != nullptr) category.emplace(facets.item[i], facets.category[i]);
-      }
-      for (int i = 0; first && i < rules.rows; ++i) {
+      for (int i = 0, at = end - round_start; first && i < rules.rows; ++i) {
         commerce::recs::MerchRule &rule = rules.rule[i];
         if (rule.action != commerce::recs::RuleAction::kPin || !rule.product) continue;
-        const auto found = category.find(*rule.product);
-        if (found != category.end()) rule.product_category = std::string_view(found->second);
+        if (category[at] != nullptr) rule.product_category = std::string_view(category[at]);
+        ++at;
       }
       for (; read < end && pool_count < r.candidates; ++read) {
         commerce::recs::PoolItem &p = *new (&pool[pool_count]) commerce::recs::PoolItem{};
         p.blended = stage_one[read];
-        const auto found = category.find(stage_one[read].item);
-        if (found != category.end()) p.category = std::string_view(found->second);
+        if (category[read - round_start] != nullptr) {
+          p.category = std::string_view(category[read - round_start]);
+        }
         if (params.category_filter &&
             !commerce::recs::category_matches(p.category, params.category_filter)) {
           continue;
         }
         ++pool_count;
       }
-      for (int i = pool_before; i < pool_count; ++i) wanted[i - pool_before] = pool[i].blended.item;
-      std::sort(wanted, wanted + (pool_count - pool_before));
     });
-    // Live availability of this round's pool items.
-    const Facts stock = read_facts(availability_plan,
-                                   "SELECT a.product_id, a.available"
-                                   "  FROM commerce.product_availability a"
-                                   " WHERE a.product_id = ANY ($1)",
-                                   bigint_array(wanted, pool_count - pool_before), true);
+    // Live availability of the pool items that can still change the top k, best candidates first
+    // (usually a few more than k: those that out-of-stock demotion moves up).
+    for (;;) {
+      int needed_count = 0;
+      commerce::pg::guarded([&] {
+        const auto needed = commerce::recs::stock_needed(
+            {pool, static_cast<std::size_t>(pool_count)},
+            {stock_read, static_cast<std::size_t>(pool_count)},
+            {rules.rule, static_cast<std::size_t>(rules.rows)}, params);
+        for (const std::size_t i : needed) {
+          needed_index[needed_count] = static_cast<int>(i);
+          wanted[needed_count++] = pool[i].blended.item;
+          stock_read[i] = true;
+        }
+        std::sort(wanted, wanted + needed_count);
+      });
+      if (needed_count == 0) break;
+      stock_count += needed_count;
+      const Stock stock = read_stock(wanted, needed_count);
+      commerce::pg::guarded([&] {
+        std::unordered_map<int64_t, int64_t> available;
+        for (int i = 0; i < stock.rows; ++i) available.emplace(stock.item[i], stock.available[i]);
+        for (int n = 0; n < needed_count; ++n) {
+          commerce::recs::PoolItem &p = pool[needed_index[n]];
+          const auto found = available.find(p.blended.item);
+          if (found != available.end()) p.available = found->second;
+        }
+      });
+    }
     commerce::pg::guarded([&] {
-      std::unordered_map<int64_t, int64_t> available;
-      for (int i = 0; i < stock.rows; ++i) {
-        if (stock.has_available[i]) available.emplace(stock.item[i], stock.available[i]);
-      }
-      for (int i = pool_before; i < pool_count; ++i) {
-        const auto found = available.find(pool[i].blended.item);
-        if (found != available.end()) pool[i].available = found->second;
-      }
       settled = read == stage_one_count || pool_count == r.candidates ||
                 commerce::recs::stage_two_settled(
                     {pool, static_cast<std::size_t>(pool_count)},
@@ -511,8 +561,8 @@ Datum recommend(PG_FUNCTION_ARGS) {
   // What the call considered (the bench reads this line for a sample of calls).
   elog(DEBUG1,
        "recommend: %d candidates from stage 1, categories and stock read for %d, %d of them in the "
-       "pool",
-       stage_one_count, read, pool_count);
+       "pool, stock read for %d",
+       stage_one_count, read, pool_count, stock_count);
 
   // Stage 2 in C++.
   Rows out{};

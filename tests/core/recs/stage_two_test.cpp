@@ -197,5 +197,36 @@ TEST(StageTwo, SettledWhenNoUnknownItemCanReachTheTopK) {
   EXPECT_FALSE(stage_two_settled(known, unknown, {}, params));
 }
 
+// Pool 0.9, 0.8, 0.7, 0.6, 0.5, 0.4 with k = 2: the unread among the 4 best first; once item 1
+// reads out of stock (0.09) and 2 in stock, the best two by higher score are 2 and 3, and 3 is
+// unread: read it with 4 and 5 (the unread among the best 4). Then the best two are read.
+TEST(StageTwo, StockNeededForTheTopKOnly) {
+  std::vector<PoolItem> pool = {item(1, 0.9f), item(2, 0.8f), item(3, 0.7f),
+                                item(4, 0.6f), item(5, 0.5f), item(6, 0.4f)};
+  bool read[6] = {false, false, false, false, false, false};
+  StageTwoParams params;
+  params.k = 2;
+  EXPECT_EQ(stock_needed(pool, read, {}, params), (std::vector<std::size_t>{0, 1, 2, 3}));
+  pool[0].available = 0;
+  pool[1].available = 3;
+  read[0] = read[1] = true;
+  EXPECT_EQ(stock_needed(pool, read, {}, params), (std::vector<std::size_t>{2, 3, 4}));
+  read[2] = read[3] = read[4] = true;
+  EXPECT_TRUE(stock_needed(pool, read, {}, params).empty());
+  const auto rows = rank_stage_two(pool, {}, params);  // 6 counts as in stock
+  EXPECT_EQ(ids(rows), (std::vector<std::int64_t>{2, 3}));
+  // A boost lifts unread item 6 into the top two: its stock is needed.
+  const std::vector<MerchRule> boost = {rule(1, RuleAction::kBoost, 6, std::nullopt, 3.0f)};
+  EXPECT_EQ(stock_needed(pool, read, boost, params), (std::vector<std::size_t>{5}));
+  // Fewer items than k: every unread one; with diversification every unread one.
+  params.k = 8;
+  EXPECT_EQ(stock_needed(pool, read, {}, params), (std::vector<std::size_t>{5}));
+  params.k = 2;
+  params.diversity = 0.5f;
+  EXPECT_EQ(stock_needed(pool, read, {}, params), (std::vector<std::size_t>{5}));
+  read[5] = true;
+  EXPECT_TRUE(stock_needed(pool, read, {}, params).empty());
+}
+
 }  // namespace
 }  // namespace commerce::recs
