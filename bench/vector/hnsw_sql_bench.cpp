@@ -5,7 +5,8 @@
 // computed here, queries per second from one client with a prepared statement, and median latency;
 // then the same with a WHERE filter keeping 10% of rows (recall against the exact filtered top-10,
 // and whether every query returned 10 rows); build time and index size; and, as the baseline
-// measured in the same run, exact-scan latency with the index disabled. Each row also gives the
+// measured in the same run, exact-scan latency with the index disabled. Then the top-10 rows
+// again with the index rebuilt WITH (storage = float16). Each row also gives the
 // server backend's CPU time per query, which a machine shared with other jobs disturbs far less
 // than q/s.
 //
@@ -171,6 +172,35 @@ void prepare(const char *name, const std::string &sql) {
                std::string("prepare ") + name));
 }
 
+// CREATE INDEX bench_ann_hnsw WITH (storage = `storage`); prints its build time and size.
+void build_index(const std::string &storage) {
+  const double build_cpu_start = backend_cpu_seconds();
+  const auto build_start = Clock::now();
+  exec(
+      "CREATE INDEX bench_ann_hnsw ON bench_ann USING commerce_hnsw (e commerce.embedding_l2_ops) "
+      "WITH (m = 16, ef_construction = 64, storage = " +
+      storage + ")");
+  const double build_s = seconds_since(build_start);
+  std::printf(
+      "build (storage = %s): %.2f s (backend CPU %.2f s, all its threads); index size %s; table "
+      "size %s\n",
+      storage.c_str(), build_s, backend_cpu_seconds() - build_cpu_start,
+      scalar("SELECT pg_size_pretty(pg_relation_size('bench_ann_hnsw'))").c_str(),
+      scalar("SELECT pg_size_pretty(pg_relation_size('bench_ann'))").c_str());
+}
+
+// One table row per ef_search for the prepared top-10 statement "knn".
+void top10_rows(const AnnData &data, const std::vector<std::vector<int>> &truth,
+                const char *label) {
+  for (int ef : kEfSearch) {
+    exec("SET commerce.hnsw_ef_search = " + std::to_string(ef));
+    run_queries(data, "knn", truth, 50);  // warm the cache
+    const Run r = run_queries(data, "knn", truth, data.query_count());
+    std::printf("| %s | %d | %.3f | %.0f | %.3f | %.3f | %zu/%zu |\n", label, ef, r.recall, r.qps,
+                r.median_ms, r.cpu_ms, r.short_answers, data.query_count());
+  }
+}
+
 void bench(const AnnData &data) {
   std::printf("\n## %s, %zu queries, m=16, ef_construction=64, L2, one client\n", data.name.c_str(),
               data.query_count());
@@ -179,16 +209,7 @@ void bench(const AnnData &data) {
   load(data);
 
   exec("SET maintenance_work_mem = '2GB'");
-  const double build_cpu_start = backend_cpu_seconds();
-  const auto build_start = Clock::now();
-  exec(
-      "CREATE INDEX bench_ann_hnsw ON bench_ann USING commerce_hnsw (e commerce.embedding_l2_ops) "
-      "WITH (m = 16, ef_construction = 64)");
-  const double build_s = seconds_since(build_start);
-  std::printf("build: %.2f s (backend CPU %.2f s, all its threads); index size %s; table size %s\n",
-              build_s, backend_cpu_seconds() - build_cpu_start,
-              scalar("SELECT pg_size_pretty(pg_relation_size('bench_ann_hnsw'))").c_str(),
-              scalar("SELECT pg_size_pretty(pg_relation_size('bench_ann'))").c_str());
+  build_index("float32");
 
   const std::string knn =
       "SELECT id FROM bench_ann ORDER BY e OPERATOR(commerce.<->) $1::commerce.embedding LIMIT 10";
@@ -216,13 +237,7 @@ void bench(const AnnData &data) {
       "|\n|---|---|---|---|---|---|---|\n");
   std::printf("| exact scan (no index) | - | %.3f | %.0f | %.2f | %.2f | %zu/100 |\n", exact.recall,
               exact.qps, exact.median_ms, exact.cpu_ms, exact.short_answers);
-  for (int ef : kEfSearch) {
-    exec("SET commerce.hnsw_ef_search = " + std::to_string(ef));
-    run_queries(data, "knn", truth, 50);  // warm the cache
-    const Run r = run_queries(data, "knn", truth, data.query_count());
-    std::printf("| top-10 | %d | %.3f | %.0f | %.3f | %.3f | %zu/%zu |\n", ef, r.recall, r.qps,
-                r.median_ms, r.cpu_ms, r.short_answers, data.query_count());
-  }
+  top10_rows(data, truth, "top-10");
   std::printf("| exact scan, 10%% filter | - | %.3f | %.0f | %.2f | %.2f | %zu/100 |\n",
               exact_f.recall, exact_f.qps, exact_f.median_ms, exact_f.cpu_ms,
               exact_f.short_answers);
@@ -232,6 +247,10 @@ void bench(const AnnData &data) {
     std::printf("| top-10, 10%% filter | %d | %.3f | %.0f | %.3f | %.3f | %zu/%zu |\n", ef,
                 r.recall, r.qps, r.median_ms, r.cpu_ms, r.short_answers, data.query_count());
   }
+  // The same index with its vectors stored as float16, re-ranked on the table's floats.
+  exec("DROP INDEX bench_ann_hnsw");
+  build_index("float16");
+  top10_rows(data, truth, "top-10, float16");
   exec("RESET commerce.hnsw_ef_search");
   PQclear(PQexec(client->get(), "DEALLOCATE ALL"));
   exec("DROP TABLE bench_ann");
