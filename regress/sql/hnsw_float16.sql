@@ -82,6 +82,9 @@ VACUUM h16_items;
 SELECT count(*) FILTER (WHERE id % 10 IN (2, 5, 8)) AS deleted_returned, count(*) AS returned
 FROM (SELECT id FROM h16_items ORDER BY e <-> (SELECT e FROM h16_items WHERE id = 1) LIMIT 50) s;
 
+-- A filter rejecting most rows still gets its 10 rows (the scan resumes; the executor re-ranks).
+SELECT count(*) AS rows_filtered, bool_and(id % 50 = 7) AS all_match
+FROM (SELECT id FROM h16_items WHERE id % 50 = 7 ORDER BY e <-> (SELECT e FROM h16_items WHERE id = 1) LIMIT 10) s;
 -- Values outside +-65504 do not fit half: 22003, for an insert and for a build. Cosine stores
 -- unit vectors, so any finite value fits there.
 SELECT * FROM try($$INSERT INTO h16_items VALUES (9001, '[70000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]')$$);
