@@ -132,12 +132,13 @@ fi
 
 if [ "$what" = hnsw ]; then
   dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}-hnsw
-  bench_server "$dir" 55462
+  port=${PGC_BENCH_PORT:-55462}
+  bench_server "$dir" "$port"
   # Room for Fashion-MNIST's index (about 250 MB) in shared buffers; restart reuses the options.
-  as_postgres "$PG_BIN/psql" -h "$dir" -p 55462 -U postgres -d postgres -qc "ALTER SYSTEM SET shared_buffers = '1GB'"
+  as_postgres "$PG_BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -qc "ALTER SYSTEM SET shared_buffers = '1GB'"
   as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -w restart >/dev/null
   log "commerce_hnsw through SQL vs exact scan (docs/benchmarks_hnsw.md)"
-  as_postgres "$PGC_BUILD/bench/bench_hnsw_sql" "host=$dir port=55462 dbname=postgres user=postgres" \
+  as_postgres "$PGC_BUILD/bench/bench_hnsw_sql" "host=$dir port=$port dbname=postgres user=postgres" \
     "$data_root/ann/fashion-mnist"
 fi
 

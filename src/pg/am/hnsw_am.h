@@ -21,11 +21,12 @@ void init();
 // commerce.hnsw_ef_search: candidate list size (and batch size) of index scans.
 extern int ef_search;
 
-// WITH (m = ..., ef_construction = ...).
+// WITH (m = ..., ef_construction = ..., storage = float32 | float16).
 struct Options {
   int32 vl_len_;
   int m;
   int ef_construction;
+  int storage;  // Storage (hnsw_page.h)
 };
 
 // The distance an index was built for, from its operator class's support function 1.

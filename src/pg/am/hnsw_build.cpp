@@ -46,6 +46,9 @@ struct BuildWork {
   std::vector<ItemPointerData> tids;         // heap TID per graph node
   std::vector<float> scratch;
   std::size_t dims = 0;
+  Storage storage = Storage::kFloat32;
+
+  Layout layout() const { return Layout{static_cast<int>(dims), params.m, storage}; }
 };
 
 // Plain data PostgreSQL frames may see (the heap-scan callback gets a pointer to it).
@@ -69,7 +72,8 @@ void report(int param, int64 value) {
   call_pg([&] { pgstat_progress_update_param(param, value); });
 }
 
-MetaData empty_meta(std::size_t dims, const core::Params &params, core::Metric metric) {
+MetaData empty_meta(std::size_t dims, const core::Params &params, core::Metric metric,
+                    Storage storage) {
   MetaData meta{};
   meta.magic = kMagic;
   meta.version = kVersion;
@@ -77,6 +81,7 @@ MetaData empty_meta(std::size_t dims, const core::Params &params, core::Metric m
   meta.m = static_cast<std::uint16_t>(params.m);
   meta.ef_construction = static_cast<std::uint16_t>(params.ef_construction);
   meta.metric = static_cast<std::uint8_t>(metric);
+  meta.storage = static_cast<std::uint8_t>(storage);
   meta.entry_block = InvalidBlockNumber;
   meta.entry_offset = InvalidOffsetNumber;
   meta.entry_level = -1;
@@ -86,14 +91,14 @@ MetaData empty_meta(std::size_t dims, const core::Params &params, core::Metric m
 }
 
 // Throws 54000 when an element of `dims` dimensions at the highest stored level cannot fit a page.
-void check_fits(std::size_t dims, int m) {
-  const Layout layout{static_cast<int>(dims), m};
+void check_fits(std::size_t dims, int m, Storage storage) {
+  const Layout layout{static_cast<int>(dims), m, storage};
   if (layout.max_element_size() <= max_item_size()) return;
-  const std::size_t room = max_item_size() - (layout.max_element_size() - sizeof(float) * dims);
+  const std::size_t room = max_item_size() - (layout.max_element_size() - layout.vector_bytes());
   throw Error(sqlstate::kProgramLimitExceeded,
               "embeddings of " + std::to_string(dims) +
                   " dimensions are too large for commerce_hnsw with m = " + std::to_string(m),
-              "Use at most " + std::to_string(room / sizeof(float)) +
+              "Use at most " + std::to_string(room / layout.value_bytes()) +
                   " dimensions with this m, or a smaller m.");
 }
 
@@ -130,7 +135,7 @@ std::vector<std::size_t> page_order(const core::MemoryGraph &graph) {
 // pointers), then appends each page with a full-page GenericXLog record.
 void write_graph(Relation index, BuildWork &work) {
   const core::MemoryGraph &graph = *work.graph;
-  const Layout layout{static_cast<int>(work.dims), work.params.m};
+  const Layout layout = work.layout();
   const std::size_t n = graph.size();
   report(PROGRESS_CREATEIDX_SUBPHASE, 3);
   report(PROGRESS_CREATEIDX_TUPLES_TOTAL, static_cast<int64>(n));
@@ -176,8 +181,7 @@ void write_graph(Relation index, BuildWork &work) {
     header.level = static_cast<std::uint8_t>(level);
     header.heap_tid = work.tids[i];
     std::memcpy(element.data(), &header, sizeof header);
-    std::memcpy(element.data() + layout.vector_offset(), graph.vector(i),
-                sizeof(float) * work.dims);
+    write_vector(element.data(), layout, graph.vector(i));
     for (int l = 0; l <= level; ++l) {
       links.clear();
       for (std::uint32_t to : graph.neighbors(i, l)) links.push_back(where[to]);
@@ -196,7 +200,7 @@ void write_graph(Relation index, BuildWork &work) {
   }
   if (n > 0) flush();
 
-  MetaData meta = empty_meta(work.dims, work.params, work.metric);
+  MetaData meta = empty_meta(work.dims, work.params, work.metric, work.storage);
   if (n > 0) {
     const NodeId entry = where[*graph.entry_point()];
     meta.entry_block = node_block(entry);
@@ -233,9 +237,9 @@ void add_row(BuildState &state, const EmbeddingDatum *value, ItemPointerData tid
   BuildWork &work = *state.work;
   const std::span<const float> raw = values(value);
   if (work.dims == 0) {
-    check_fits(raw.size(), work.params.m);
+    check_fits(raw.size(), work.params.m, work.storage);
     work.dims = raw.size();
-    MetaData meta = empty_meta(work.dims, work.params, work.metric);
+    MetaData meta = empty_meta(work.dims, work.params, work.metric, work.storage);
     call_pg([&] { write_meta(state.index, &meta); });
   }
   vector::check_same_dimensions(raw.size(), work.dims);
@@ -247,6 +251,8 @@ void add_row(BuildState &state, const EmbeddingDatum *value, ItemPointerData tid
     state.rows_indexed += 1;
     return;
   }
+  // Cosine stores unit vectors, which always fit half.
+  if (work.metric != core::Metric::kCosine) check_storable(work.layout(), raw.data());
   if (!work.graph)
     work.graph = std::make_unique<core::MemoryGraph>(work.dims, work.metric, work.params);
   // Rows are only stored here; they are linked all at once, on several threads, when the scan
@@ -285,6 +291,13 @@ void build_callback(Relation, ItemPointer tid, Datum *values, bool *isnull, bool
                                static_cast<int64>(state->rows_indexed));
 }
 
+Storage storage_of(Relation index) {
+  const Options *opts = reinterpret_cast<const Options *>(index->rd_options);
+  return opts != nullptr && opts->storage == static_cast<int>(Storage::kFloat16)
+             ? Storage::kFloat16
+             : Storage::kFloat32;
+}
+
 core::Params params_of(Relation index) {
   core::Params params;
   params.max_level = kMaxStoredLevel;
@@ -312,12 +325,12 @@ IndexBuildResult *build(Relation heap, Relation index, IndexInfo *info) {
   state->cleanup.arg = state;
   MemoryContextRegisterResetCallback(CurrentMemoryContext, &state->cleanup);
   guarded([&] {
-    state->work = new BuildWork{params_of(index), metric, nullptr, {}, {}, 0};
+    state->work = new BuildWork{params_of(index), metric, nullptr, {}, {}, 0, storage_of(index)};
     core::validate(state->work->params);
-    MetaData meta =
-        empty_meta(typmod > 0 ? static_cast<std::size_t>(typmod) : 0, state->work->params, metric);
+    MetaData meta = empty_meta(typmod > 0 ? static_cast<std::size_t>(typmod) : 0,
+                               state->work->params, metric, state->work->storage);
     if (typmod > 0) {
-      check_fits(static_cast<std::size_t>(typmod), state->work->params.m);
+      check_fits(static_cast<std::size_t>(typmod), state->work->params.m, state->work->storage);
       state->work->dims = static_cast<std::size_t>(typmod);
     }
     call_pg([&] { create_meta(index, MAIN_FORKNUM, &meta); });
@@ -346,7 +359,8 @@ void build_empty(Relation index) {
   guarded([&] {
     const core::Params params = params_of(index);
     core::validate(params);
-    meta = empty_meta(typmod > 0 ? static_cast<std::size_t>(typmod) : 0, params, metric);
+    meta = empty_meta(typmod > 0 ? static_cast<std::size_t>(typmod) : 0, params, metric,
+                      storage_of(index));
   });
   create_meta(index, INIT_FORKNUM, &meta);
   // GenericXLog does not log an unlogged relation's pages, but the init fork must survive a

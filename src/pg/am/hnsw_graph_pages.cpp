@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/vector/hnsw/half.h"
 #include "core/vector/hnsw/level.h"
 #include "core/vector/hnsw/neighbor_selection.h"
 #include "core/vector/hnsw/params.h"
@@ -28,16 +29,16 @@ ElementView PageGraph::load(NodeId id) {
   return ElementView{buffer_.data(), &layout_};
 }
 
-float PageGraph::distance(NodeId id, const float *query, Metric metric, ElementHeader *header) {
-  const int dims = layout_.dims;
-  return call_pg([&] { return element_distance(index_, id, query, dims, metric, header, hints_); });
+float PageGraph::distance(NodeId id, const float *query, Metric metric, ElementHeader *header,
+                          float *norm) {
+  return call_pg(
+      [&] { return element_distance(index_, id, query, layout_, metric, header, hints_, norm); });
 }
 
 void PageGraph::distances(const NodeId *ids, std::size_t count, const float *query, Metric metric,
                           ElementHeader *headers, float *out) {
-  const int dims = layout_.dims;
   call_pg(
-      [&] { element_distances(index_, ids, count, query, dims, metric, headers, out, hints_); });
+      [&] { element_distances(index_, ids, count, query, layout_, metric, headers, out, hints_); });
 }
 
 int PageGraph::read_links_of(NodeId id, int level, NodeId *out) {
@@ -45,8 +46,19 @@ int PageGraph::read_links_of(NodeId id, int level, NodeId *out) {
 }
 
 IndexShape shape_of(const MetaData &meta) {
-  return IndexShape{Layout{meta.dims, meta.m}, static_cast<Metric>(meta.metric),
-                    meta.ef_construction};
+  return IndexShape{layout_of(meta), static_cast<Metric>(meta.metric), meta.ef_construction};
+}
+
+Layout layout_of(const MetaData &meta) {
+  return Layout{meta.dims, meta.m, static_cast<Storage>(meta.storage)};
+}
+
+void check_storable(const Layout &layout, const float *values) {
+  if (!layout.half() || core::fits_half(values, static_cast<std::size_t>(layout.dims))) return;
+  throw Error(sqlstate::kNumericValueOutOfRange,
+              "embedding value out of range for a commerce_hnsw index with storage = float16",
+              "Keep every value within -65504 and 65504, or build the index WITH (storage = "
+              "float32).");
 }
 
 void lock_for_insert(Relation index) {
@@ -66,8 +78,9 @@ class VectorCache {
   const float *get(NodeId id) {
     auto it = cache_.find(id);
     if (it == cache_.end()) {
-      const ElementView e = graph_.load(id);
-      it = cache_.emplace(id, std::vector<float>(e.vector(), e.vector() + dims_)).first;
+      std::vector<float> values(dims_);
+      graph_.load(id).copy_vector(values.data());
+      it = cache_.emplace(id, std::move(values)).first;
     }
     return it->second.data();
   }
@@ -135,7 +148,8 @@ void insert_on_pages(Relation index, const float *prepared, ItemPointerData heap
   header.level = static_cast<std::uint8_t>(level);
   header.heap_tid = heap_tid;
   std::memcpy(element.data(), &header, sizeof header);
-  std::memcpy(element.data() + layout.vector_offset(), prepared, sizeof(float) * dims);
+  check_storable(layout, prepared);
+  write_vector(element.data(), layout, prepared);
   for (int l = 0; l <= level; ++l) write_links(element.data(), layout, l, nullptr, 0);
 
   BlockNumber insert_block = meta.insert_block;
@@ -153,8 +167,10 @@ void insert_on_pages(Relation index, const float *prepared, ItemPointerData heap
 
   PageGraph graph(index, layout);
   VectorCache vectors(graph);
+  std::vector<float> other(dims);
   auto to_query = [&](NodeId n) {
-    return core::graph_distance(shape.metric, prepared, graph.load(n).vector(), dims);
+    graph.load(n).copy_vector(other.data());
+    return core::graph_distance(shape.metric, prepared, other.data(), dims);
   };
   const NodeId entry = node_id(meta.entry_block, meta.entry_offset);
   const int top = meta.entry_level;

@@ -26,8 +26,10 @@ class PageGraph {
   // Copies element `id` out of its page (the view is valid until the next load).
   ElementView load(NodeId id);
 
-  // Distance from `query` (nullptr: all equal) computed on the page; fills `header`.
-  float distance(NodeId id, const float *query, Metric metric, ElementHeader *header);
+  // Distance from `query` (nullptr: all equal) computed on the page; fills `header` (and `norm`,
+  // the stored vector's norm, unless nullptr).
+  float distance(NodeId id, const float *query, Metric metric, ElementHeader *header,
+                 float *norm = nullptr);
 
   // distance() for several elements, one buffer lock per page.
   void distances(const NodeId *ids, std::size_t count, const float *query, Metric metric,
@@ -60,6 +62,11 @@ struct IndexShape {
 };
 
 IndexShape shape_of(const MetaData &meta);
+Layout layout_of(const MetaData &meta);
+
+// Throws 22003 when `values` (layout.dims floats) cannot be stored in `layout` (a value outside
+// the half range under storage = float16).
+void check_storable(const Layout &layout, const float *values);
 
 // Inserts one element for `heap_tid` with the vector `prepared` (already in the metric's form).
 // The caller holds the index's insert lock (lock_for_insert), so inserts are serialised while

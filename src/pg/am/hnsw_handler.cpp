@@ -5,6 +5,7 @@
 
 #include "core/vector/hnsw/params.h"
 #include "pg/am/hnsw_am.h"
+#include "pg/am/hnsw_page.h"
 
 extern "C" {
 #include "access/amapi.h"
@@ -40,6 +41,7 @@ bytea *options(Datum reloptions, bool validate) {
   static const relopt_parse_elt table[] = {
       {"m", RELOPT_TYPE_INT, offsetof(Options, m)},
       {"ef_construction", RELOPT_TYPE_INT, offsetof(Options, ef_construction)},
+      {"storage", RELOPT_TYPE_ENUM, offsetof(Options, storage)},
   };
   return static_cast<bytea *>(build_reloptions(reloptions, validate, options_kind, sizeof(Options),
                                                table, lengthof(table)));
@@ -115,6 +117,15 @@ void init() {
   add_int_reloption(options_kind, "ef_construction", "Candidate list size while building",
                     core::kDefaultEfConstruction, core::kMinEfConstruction,
                     core::kMaxEfConstruction, AccessExclusiveLock);
+  // Read at build only (the meta page records it): changing it later needs a REINDEX.
+  static relopt_enum_elt_def storage_values[] = {
+      {"float32", static_cast<int>(Storage::kFloat32)},
+      {"float16", static_cast<int>(Storage::kFloat16)},
+      {nullptr, 0},
+  };
+  add_enum_reloption(options_kind, "storage", "How vectors are stored in the index", storage_values,
+                     static_cast<int>(Storage::kFloat32),
+                     "Valid values are \"float32\" and \"float16\".", AccessExclusiveLock);
   DefineCustomIntVariable("commerce.hnsw_ef_search",
                           "Candidate list size of commerce_hnsw index scans.",
                           "Larger is slower and finds more of the true nearest neighbours.",

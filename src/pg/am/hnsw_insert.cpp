@@ -27,7 +27,7 @@ void insert_row(Relation index, core::Metric metric, const EmbeddingDatum *value
   call_pg([&] { read_meta(index, &meta); });
   if (meta.dims == 0) {
     // Built over an empty table with an untyped column: the first row fixes the dimensions.
-    const Layout layout{static_cast<int>(raw.size()), meta.m};
+    const Layout layout{static_cast<int>(raw.size()), meta.m, static_cast<Storage>(meta.storage)};
     if (layout.max_element_size() > max_item_size()) {
       throw Error(sqlstate::kProgramLimitExceeded,
                   "embeddings of " + std::to_string(raw.size()) +

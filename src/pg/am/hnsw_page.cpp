@@ -2,9 +2,11 @@
 // a destructor is alive in these frames, so an ERROR raised here may longjmp through them.
 #include "pg/am/hnsw_page.h"
 
+#include "core/vector/hnsw/half.h"
 #include "core/vector/hnsw/params.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 extern "C" {
@@ -82,6 +84,30 @@ NodeId ElementView::link(int level, int i) const {
   return node_id(ItemPointerGetBlockNumberNoCheck(&tid), ItemPointerGetOffsetNumberNoCheck(&tid));
 }
 
+void ElementView::copy_vector(float *out) const {
+  const char *v = bytes + layout->vector_offset();
+  const std::size_t dims = static_cast<std::size_t>(layout->dims);
+  if (layout->half()) {
+    // Items are only 4-byte aligned: copied out rather than read in place.
+    commerce::vector::hnsw::Half halves[kMaxElementDims];
+    std::memcpy(halves, v, layout->vector_bytes());
+    commerce::vector::hnsw::from_half(halves, out, dims);
+  } else {
+    std::memcpy(out, v, layout->vector_bytes());
+  }
+}
+
+void write_vector(char *element, const Layout &layout, const float *values) {
+  char *v = element + layout.vector_offset();
+  if (layout.half()) {
+    commerce::vector::hnsw::Half halves[kMaxElementDims];
+    commerce::vector::hnsw::to_half(values, halves, static_cast<std::size_t>(layout.dims));
+    std::memcpy(v, halves, layout.vector_bytes());
+  } else {
+    std::memcpy(v, values, layout.vector_bytes());
+  }
+}
+
 void write_links(char *element, const Layout &layout, int level, const NodeId *ids, int count) {
   char *list = element + layout.links_offset(level);
   const std::uint16_t n = static_cast<std::uint16_t>(count);
@@ -103,7 +129,8 @@ void read_meta(Relation index, MetaData *meta) {
   LockBuffer(buffer, BUFFER_LOCK_SHARE);
   std::memcpy(meta, meta_in(BufferGetPage(buffer)), sizeof(MetaData));
   UnlockReleaseBuffer(buffer);
-  if (meta->magic != kMagic || meta->version != kVersion) {
+  if (meta->magic != kMagic || meta->version != kVersion ||
+      meta->storage > static_cast<std::uint8_t>(Storage::kFloat16)) {
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                     errmsg("index \"%s\" is not a commerce_hnsw index of version %u",
                            RelationGetRelationName(index), kVersion),
@@ -195,7 +222,8 @@ namespace {
 // or locks, which is sound only because it never uses what it reads except as an address to
 // prefetch: a stale hint or a line pointer read while another backend changes the page yields a
 // useless prefetch, and a prefetch never faults and changes nothing.
-void prefetch_elements(const NodeId *ids, std::size_t count, const BufferHints *hints, int dims) {
+void prefetch_elements(const NodeId *ids, std::size_t count, const BufferHints *hints,
+                       std::size_t vector_bytes) {
   const char *pages[2 * commerce::vector::hnsw::kMaxM];
   for (std::size_t i = 0; i < count; ++i) {
     const BlockNumber block = node_block(ids[i]);
@@ -207,8 +235,7 @@ void prefetch_elements(const NodeId *ids, std::size_t count, const BufferHints *
     // The buffer header, which pinning the page will lock.
     if (!BufferIsLocal(hint)) __builtin_prefetch(GetBufferDescriptor(hint - 1), 1);
   }
-  const std::size_t bytes = std::min<std::size_t>(
-      sizeof(ElementHeader) + sizeof(float) * static_cast<std::size_t>(dims), 1024);
+  const std::size_t bytes = std::min<std::size_t>(sizeof(ElementHeader) + vector_bytes, 1024);
   for (std::size_t i = 0; i < count; ++i) {
     if (pages[i] == nullptr) continue;
     const OffsetNumber offset = node_offset(ids[i]);
@@ -230,6 +257,20 @@ void prefetch_elements(const NodeId *ids, std::size_t count, const BufferHints *
   }
 }
 
+// The graph distance from `query` (nullptr: 0) to the vector of the element at `item`.
+float item_distance(const char *item, const float *query, const Layout &layout,
+                    commerce::vector::hnsw::Metric metric) {
+  if (query == nullptr) return 0.0f;
+  const char *v = item + sizeof(ElementHeader);
+  const std::size_t dims = static_cast<std::size_t>(layout.dims);
+  if (layout.half()) {
+    return commerce::vector::hnsw::graph_distance(
+        metric, query, reinterpret_cast<const commerce::vector::hnsw::Half *>(v), dims);
+  }
+  return commerce::vector::hnsw::graph_distance(metric, query, reinterpret_cast<const float *>(v),
+                                                dims);
+}
+
 const char *lock_element(Relation index, NodeId id, Buffer *buffer, BufferHints *hints) {
   *buffer = pin_block(index, node_block(id), hints);
   LockBuffer(*buffer, BUFFER_LOCK_SHARE);
@@ -242,25 +283,28 @@ const char *lock_element(Relation index, NodeId id, Buffer *buffer, BufferHints 
 }
 }  // namespace
 
-float element_distance(Relation index, NodeId id, const float *query, int dims,
+float element_distance(Relation index, NodeId id, const float *query, const Layout &layout,
                        commerce::vector::hnsw::Metric metric, ElementHeader *header,
-                       BufferHints *hints) {
+                       BufferHints *hints, float *norm) {
   Buffer buffer;
   const char *item = lock_element(index, id, &buffer, hints);
   std::memcpy(header, item, sizeof(ElementHeader));
-  const float distance =
-      query == nullptr
-          ? 0.0f
-          : commerce::vector::hnsw::graph_distance(
-                metric, query, reinterpret_cast<const float *>(item + sizeof(ElementHeader)),
-                static_cast<std::size_t>(dims));
+  const float distance = item_distance(item, query, layout, metric);
+  if (norm != nullptr) {
+    const ElementView e{item, &layout};
+    float values[kMaxElementDims];
+    e.copy_vector(values);
+    double sum = 0.0;
+    for (int i = 0; i < layout.dims; ++i) sum += static_cast<double>(values[i]) * values[i];
+    *norm = static_cast<float>(std::sqrt(sum));
+  }
   UnlockReleaseBuffer(buffer);
   return distance;
 }
 
 void element_distances(Relation index, const NodeId *ids, std::size_t count, const float *query,
-                       int dims, commerce::vector::hnsw::Metric metric, ElementHeader *headers,
-                       float *out, BufferHints *hints) {
+                       const Layout &layout, commerce::vector::hnsw::Metric metric,
+                       ElementHeader *headers, float *out, BufferHints *hints) {
   // Visit the elements grouped by block (insertion sort of positions: count <= 2m).
   std::uint16_t order[2 * commerce::vector::hnsw::kMaxM];
   for (std::size_t i = 0; i < count; ++i) {
@@ -271,7 +315,7 @@ void element_distances(Relation index, const NodeId *ids, std::size_t count, con
     }
     order[j] = static_cast<std::uint16_t>(i);
   }
-  if (hints != nullptr) prefetch_elements(ids, count, hints, dims);
+  if (hints != nullptr) prefetch_elements(ids, count, hints, layout.vector_bytes());
   for (std::size_t start = 0; start < count;) {
     const BlockNumber block = node_block(ids[order[start]]);
     Buffer buffer = pin_block(index, block, hints);
@@ -288,11 +332,7 @@ void element_distances(Relation index, const NodeId *ids, std::size_t count, con
       }
       const char *item = static_cast<const char *>(PageGetItem(page, PageGetItemId(page, offset)));
       if (headers != nullptr) std::memcpy(&headers[i], item, sizeof(ElementHeader));
-      out[i] = query == nullptr ? 0.0f
-                                : commerce::vector::hnsw::graph_distance(
-                                      metric, query,
-                                      reinterpret_cast<const float *>(item + sizeof(ElementHeader)),
-                                      static_cast<std::size_t>(dims));
+      out[i] = item_distance(item, query, layout, metric);
     }
     UnlockReleaseBuffer(buffer);
     start = end;

@@ -4,8 +4,9 @@
 //
 // Block 0 is the meta page (parameters, entry point, element counter). Every other page holds
 // elements: one per indexed row, a fixed-size item with the row's heap TID, its vector (in the
-// metric's prepared form), and its neighbour lists for layers 0..level, each a count followed by
-// max_links(layer) item pointers. Fixed sizes let a neighbour list be rewritten in place.
+// metric's prepared form; float, or binary16 with storage = float16), and its neighbour lists for
+// layers 0..level, each a count followed by max_links(layer) item pointers. Fixed sizes let a
+// neighbour list be rewritten in place.
 //
 // The functions here are plain PostgreSQL code (they can raise ERROR); C++ code calls them
 // through call_pg.
@@ -43,8 +44,8 @@ struct MetaData {
   std::uint16_t dims;
   std::uint16_t m;
   std::uint16_t ef_construction;
-  std::uint8_t metric;  // commerce::vector::hnsw::Metric
-  std::uint8_t unused;
+  std::uint8_t metric;      // commerce::vector::hnsw::Metric
+  std::uint8_t storage;     // Storage (0, float, in indexes built before the option existed)
   BlockNumber entry_block;  // InvalidBlockNumber while the index is empty
   OffsetNumber entry_offset;
   std::int16_t entry_level;
@@ -61,15 +62,26 @@ struct ElementHeader {
 };
 static_assert(sizeof(ElementHeader) == 12);
 
-// Sizes and offsets of elements for one index (dims and m are fixed at build).
+// How element vectors are stored: WITH (storage = float32 | float16).
+enum class Storage : std::uint8_t { kFloat32 = 0, kFloat16 = 1 };
+
+// No element holds more vector values than this: an element fits one page.
+inline constexpr std::size_t kMaxElementDims = BLCKSZ / 2;
+
+// Sizes and offsets of elements for one index (dims, m and storage are fixed at build).
 struct Layout {
   int dims;
   int m;
+  Storage storage = Storage::kFloat32;
+
+  bool half() const { return storage == Storage::kFloat16; }
+  std::size_t value_bytes() const { return half() ? sizeof(std::uint16_t) : sizeof(float); }
+  std::size_t vector_bytes() const { return value_bytes() * static_cast<std::size_t>(dims); }
 
   int max_links(int level) const { return level == 0 ? 2 * m : m; }
   std::size_t vector_offset() const { return sizeof(ElementHeader); }
   std::size_t links_offset(int level) const {
-    std::size_t offset = vector_offset() + sizeof(float) * static_cast<std::size_t>(dims);
+    std::size_t offset = vector_offset() + vector_bytes();
     for (int l = 0; l < level; ++l) offset += list_bytes(l);
     return offset;
   }
@@ -102,13 +114,14 @@ struct ElementView {
   const Layout *layout;
 
   const ElementHeader &header() const { return *reinterpret_cast<const ElementHeader *>(bytes); }
-  const float *vector() const {
-    return reinterpret_cast<const float *>(bytes + layout->vector_offset());
-  }
+  // Copies the vector to `out` (dims floats), converting from half when stored so.
+  void copy_vector(float *out) const;
   int link_count(int level) const;
   NodeId link(int level, int i) const;
 };
 
+// Stores `values` (dims floats, which fit half when the layout says so) as the element's vector.
+void write_vector(char *element, const Layout &layout, const float *values);
 // Writes a neighbour list for `level` into an element buffer.
 void write_links(char *element, const Layout &layout, int level, const NodeId *ids, int count);
 
@@ -136,15 +149,16 @@ void create_meta(Relation index, ForkNumber fork, const MetaData *meta);
 // Copies the element at (block, offset) into `dest` (at least layout.max_element_size()).
 void read_element(Relation index, NodeId id, char *dest, std::size_t capacity);
 // The graph distance from `query` (dims floats, or nullptr for "all equal": 0) to the element's
-// vector, computed on the page under a share lock; copies only the header to `header`.
-float element_distance(Relation index, NodeId id, const float *query, int dims,
+// vector, computed on the page under a share lock; copies only the header to `header`, and
+// when `norm` is not nullptr stores the vector's Euclidean norm there.
+float element_distance(Relation index, NodeId id, const float *query, const Layout &layout,
                        commerce::vector::hnsw::Metric metric, ElementHeader *header,
-                       BufferHints *hints = nullptr);
+                       BufferHints *hints = nullptr, float *norm = nullptr);
 // element_distance for `count` elements, locking each page once for all of its elements.
 // `headers` may be nullptr.
 void element_distances(Relation index, const NodeId *ids, std::size_t count, const float *query,
-                       int dims, commerce::vector::hnsw::Metric metric, ElementHeader *headers,
-                       float *out, BufferHints *hints = nullptr);
+                       const Layout &layout, commerce::vector::hnsw::Metric metric,
+                       ElementHeader *headers, float *out, BufferHints *hints = nullptr);
 // Copies the element's links on `level` into `out` (room for layout.max_links(level)); returns
 // their number, 0 when the element does not reach `level`.
 int read_links(Relation index, NodeId id, const Layout &layout, int level, NodeId *out,

@@ -3,11 +3,17 @@
 // rows), the scan resumes the layer-0 search where it stopped and returns the next batch (each
 // twice the size of the one before), until the query's LIMIT is met or the reachable graph is
 // exhausted. Elements marked deleted by VACUUM are walked through but never returned.
+//
+// With storage = float16 the distances are computed on rounded vectors: each row is returned
+// with a lower bound of its exact distance and the executor re-ranks the rows on the table's
+// float vectors (xs_recheckorderby), pulling rows until no later one can be nearer.
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <vector>
 
 #include "core/vector/embedding.h"
+#include "core/vector/hnsw/half.h"
 #include "core/vector/hnsw/search.h"
 #include "pg/am/hnsw_am.h"
 #include "pg/am/hnsw_graph_pages.h"
@@ -40,9 +46,12 @@ class ScanWork {
   ScanWork(Relation index, const MetaData &meta, BufferHints *hints)
       : meta_(meta),
         metric_(static_cast<core::Metric>(meta.metric)),
-        graph_(index, Layout{meta.dims, meta.m}, hints),
+        graph_(index, layout_of(meta), hints),
         cancel_(interrupt_check(256)),
-        visited_(hints->size, max_elements_per_page(Layout{meta.dims, meta.m})) {}
+        visited_(hints->size, max_elements_per_page(layout_of(meta))) {}
+
+  // True when the rows' distances are approximate and next() gives their lower bounds.
+  bool approximate() const { return graph_.layout().half() && !query_.empty(); }
 
   // `query` is null for ORDER BY col <op> NULL (or a zero vector under cosine): every distance is
   // then equal, and the scan walks the graph in breadth order.
@@ -53,6 +62,9 @@ class ScanWork {
       vector::check_same_dimensions(raw.size(), meta_.dims);
       query_.resize(raw.size());
       if (!core::prepare_vector(metric_, raw, query_)) query_.clear();
+      double sum = 0.0;
+      for (float v : query_) sum += static_cast<double>(v) * v;
+      query_norm_ = static_cast<float>(std::sqrt(sum));
     }
     ScanDistance distance{this};
     const core::NodeId entry = node_id(meta_.entry_block, meta_.entry_offset);
@@ -62,16 +74,23 @@ class ScanWork {
     search_->start(nearest);
   }
 
-  bool next(ItemPointerData *tid) {
+  // The next row; under approximate() also a lower bound of its exact distance.
+  bool next(ItemPointerData *tid, double *lower_bound) {
     if (!search_) return false;
     for (;;) {
       while (position_ < batch_.size()) {
         // The heap TID and deleted flag are read only for rows returned (about LIMIT of them),
         // not remembered for every element whose distance was computed.
+        const core::Candidate c = batch_[position_++];
         ElementHeader header;
-        graph_.distance(batch_[position_++].id, nullptr, metric_, &header);
+        float norm = 0.0f;
+        graph_.distance(c.id, nullptr, metric_, &header, approximate() ? &norm : nullptr);
         if (header.deleted != 0) continue;
         *tid = header.heap_tid;
+        if (approximate()) {
+          *lower_bound =
+              core::exact_lower_bound(metric_, c.distance, query_norm_, norm, query_.size());
+        }
         return true;
       }
       batch_.clear();
@@ -103,6 +122,7 @@ class ScanWork {
   PageGraph graph_;
   CancelCheck cancel_;
   std::vector<float> query_;
+  float query_norm_ = 0.0f;
   ScanVisited visited_;
   ScanDistance distance_{this};
   std::optional<core::ResumableSearch<PageGraph, ScanDistance, ScanVisited>> search_;
@@ -141,6 +161,12 @@ IndexScanDesc begin_scan(Relation index, int nkeys, int norderbys) {
   so->cleanup.arg = so;
   MemoryContextRegisterResetCallback(CurrentMemoryContext, &so->cleanup);
   scan->opaque = so;
+  // Lower bounds for the executor's re-ranking (storage = float16).
+  if (norderbys > 0) {
+    scan->xs_orderbyvals = static_cast<Datum *>(palloc0(sizeof(Datum) * norderbys));
+    scan->xs_orderbynulls = static_cast<bool *>(palloc(sizeof(bool) * norderbys));
+    for (int i = 0; i < norderbys; ++i) scan->xs_orderbynulls[i] = true;
+  }
   return scan;
 }
 
@@ -175,12 +201,21 @@ bool get_tuple(IndexScanDesc scan, ScanDirection) {
     so->started = true;
   }
   ItemPointerData tid;
+  double lower_bound = 0.0;
   bool found = false;
-  guarded([&] { found = so->work->next(&tid); });
+  bool approximate = false;
+  guarded([&] {
+    found = so->work->next(&tid, &lower_bound);
+    approximate = so->work->approximate();
+  });
   if (!found) return false;
   scan->xs_heaptid = tid;
   scan->xs_recheck = false;
-  scan->xs_recheckorderby = false;
+  scan->xs_recheckorderby = approximate;
+  if (approximate) {
+    scan->xs_orderbyvals[0] = Float8GetDatum(lower_bound);
+    scan->xs_orderbynulls[0] = false;
+  }
   return true;
 }
 

@@ -79,7 +79,8 @@ void repair(Relation index, PageGraph &graph, core::Metric metric,
   if (std::none_of(links.begin(), links.end(), [&](NodeId n) { return dead.count(n) != 0; }))
     return;
 
-  const std::vector<float> base(e.vector(), e.vector() + dims);
+  std::vector<float> base(dims);
+  e.copy_vector(base.data());
   std::unordered_set<NodeId> candidates;
   for (NodeId n : links) {
     if (dead.count(n) == 0) {
@@ -96,8 +97,10 @@ void repair(Relation index, PageGraph &graph, core::Metric metric,
   for (NodeId c : candidates) {
     const ElementView v = graph.load(c);
     if (v.header().deleted != 0 || v.header().level < level) continue;
-    vectors.emplace(c, std::vector<float>(v.vector(), v.vector() + dims));
-    scored.push_back({core::graph_distance(metric, base.data(), v.vector(), dims), c});
+    std::vector<float> values(dims);
+    v.copy_vector(values.data());
+    scored.push_back({core::graph_distance(metric, base.data(), values.data(), dims), c});
+    vectors.emplace(c, std::move(values));
   }
   std::sort(scored.begin(), scored.end(), core::Nearer{});
   std::vector<core::Candidate> chosen;
@@ -139,7 +142,7 @@ void remove_dead(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,
   }
 
   // (2) repair links of live elements, and move the entry point to the highest live element.
-  PageGraph graph(index, Layout{meta.dims, meta.m});
+  PageGraph graph(index, layout_of(meta));
   const core::Metric metric = static_cast<core::Metric>(meta.metric);
   CancelCheck cancel = interrupt_check(16);
   const ElementInfo *top = nullptr;
