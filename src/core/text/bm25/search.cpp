@@ -69,14 +69,23 @@ bool excluded(std::vector<CursorPtr> &must_not, DocId d) {
   return false;
 }
 
-// Restores document order after some cursors moved forward: an insertion sort, as the list is
-// short and nearly sorted (std::sort's setup showed in the profile of short queries).
+// Orders the cursors by document, stably (equal documents keep their order, and so does the
+// order in which their scores are summed).
 void sort_by_doc(std::vector<Cursor *> &cursors) {
-  for (std::size_t i = 1; i < cursors.size(); ++i) {
+  std::stable_sort(cursors.begin(), cursors.end(),
+                   [](const Cursor *a, const Cursor *b) { return a->doc() < b->doc(); });
+}
+
+// Restores that order after cursors[from..to] moved forward and the others stayed: each moved one,
+// the last first, slides forward to just before the first cursor at or after its document. The
+// result is the stable sort's, without the comparisons of a whole sort on every step of WAND
+// (std::sort there was a sixth of a long query's search time).
+void moved_forward(std::vector<Cursor *> &cursors, std::size_t from, std::size_t to) {
+  for (std::size_t i = to + 1; i-- > from;) {
     Cursor *c = cursors[i];
     const DocId d = c->doc();
     std::size_t j = i;
-    for (; j > 0 && cursors[j - 1]->doc() > d; --j) cursors[j] = cursors[j - 1];
+    for (; j + 1 < cursors.size() && cursors[j + 1]->doc() < d; ++j) cursors[j] = cursors[j + 1];
     cursors[j] = c;
   }
 }
@@ -143,6 +152,7 @@ void block_max_wand(Opened &o, TopK &top, CancelCheck &cancel, SearchStats &stat
       block_bound += bounds[i];
       block_end = std::min(block_end, last);
     }
+    std::size_t moved_from = 0, moved_to = pivot;
     if (block_bound > threshold) {
       if (pivot == 0 && cursors[0]->doc() == pivot_doc) {
         score_alone(cursors, o.must_not, top, cancel, stats, block_end, bounds[0]);
@@ -171,6 +181,7 @@ void block_max_wand(Opened &o, TopK &top, CancelCheck &cancel, SearchStats &stat
         std::size_t lag = 0;
         while (cursors[lag + 1]->doc() < pivot_doc) ++lag;
         cursors[lag]->advance(pivot_doc);
+        moved_from = moved_to = lag;
       }
     } else {
       // No document up to the end of these blocks can beat the threshold, unless a cursor after
@@ -180,7 +191,7 @@ void block_max_wand(Opened &o, TopK &top, CancelCheck &cancel, SearchStats &stat
       if (target <= pivot_doc) target = pivot_doc + 1;
       for (std::size_t i = 0; i <= pivot; ++i) cursors[i]->advance(target);
     }
-    sort_by_doc(cursors);
+    moved_forward(cursors, moved_from, moved_to);
   }
 }
 
