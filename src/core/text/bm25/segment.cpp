@@ -279,14 +279,18 @@ void BlockDecoder::load(const ByteSource &bytes, std::uint64_t postings, const S
   tfs.resize(most);
   lengths.resize(most);
   Reader m(raw_.data() + main_start, main);
+  // Plain pointers: through the vectors the compiler reloaded each one's data pointer per value.
+  DocId *doc_out = docs.data();
+  float *tf_out = tfs.data();
+  double *length_out = lengths.data();
   DocId d = 0;
   std::size_t n = 0;
   while (!m.done()) {
     if (n == most) corrupted("block postings");
     d = n == 0 ? static_cast<DocId>(m.varint()) : d + static_cast<DocId>(m.varint());
-    docs[n] = d;
-    tfs[n] = m.number<float>();
-    lengths[n] = m.number<double>();
+    doc_out[n] = d;
+    tf_out[n] = m.number<float>();
+    length_out[n] = m.number<double>();
     ++n;
   }
   docs.resize(n);
