@@ -246,7 +246,8 @@ IndexSnapshot::IndexSnapshot(Relation index, bool with_pending,
   }
   core::InvertedIndex pending(core::kSegmentBlockSize);
   std::vector<std::int64_t> keys;
-  if (with_pending) {
+  // An empty list costs nothing: no relation size lookup (a system call) on every scan.
+  if (with_pending && meta_.pending_head != InvalidBlockNumber) {
     const BlockNumber limit = call_pg([&] { return RelationGetNumberOfBlocks(index); });
     std::vector<char> image(BLCKSZ);
     for (BlockNumber block = meta_.pending_head; block != InvalidBlockNumber;) {

@@ -271,17 +271,31 @@ void BlockDecoder::load(const ByteSource &bytes, std::uint64_t postings, const S
   Reader r(raw_.data(), raw_.size());
   const std::size_t main = r.varint();
   const std::size_t main_start = r.offset(raw_.data());
-  docs.clear();
-  tfs.clear();
-  lengths.clear();
+  if (main > raw_.size() - main_start) corrupted("block size");
+  // Every posting takes at least three bytes, so the arrays are sized once and cut to the
+  // postings read: a push_back per value showed in the profile of short queries.
+  const std::size_t most = main / 3;
+  docs.resize(most);
+  tfs.resize(most);
+  lengths.resize(most);
   Reader m(raw_.data() + main_start, main);
+  // Plain pointers: through the vectors the compiler reloaded each one's data pointer per value.
+  DocId *doc_out = docs.data();
+  float *tf_out = tfs.data();
+  double *length_out = lengths.data();
   DocId d = 0;
+  std::size_t n = 0;
   while (!m.done()) {
-    d = docs.empty() ? static_cast<DocId>(m.varint()) : d + static_cast<DocId>(m.varint());
-    docs.push_back(d);
-    tfs.push_back(m.number<float>());
-    lengths.push_back(m.number<double>());
+    if (n == most) corrupted("block postings");
+    d = n == 0 ? static_cast<DocId>(m.varint()) : d + static_cast<DocId>(m.varint());
+    doc_out[n] = d;
+    tf_out[n] = m.number<float>();
+    length_out[n] = m.number<double>();
+    ++n;
   }
+  docs.resize(n);
+  tfs.resize(n);
+  lengths.resize(n);
   positions_at_ = main_start + main;
   positions_ready_ = false;
 }
