@@ -159,8 +159,10 @@ TEST(HnswGraph, LinkingOnThreadsKeepsTheGraphValid) {
     });
   }
   // The heuristic's pruning can leave a node without in-links on 16-d gaussian data whether one
-  // thread links or two (one thread: 5998 of these 6000 reached); threads must not lose more.
-  EXPECT_GE(reached * 1000, graph.size() * 999);
+  // thread links or two (one thread: 5998 of these 6000 reached). Two threads interleave
+  // differently from run to run: as few as 5993 were reached in 40 runs, so the bound leaves room
+  // for that spread; links lost to a race would strand far more than 30 nodes.
+  EXPECT_GE(reached * 1000, graph.size() * 995);
   EXPECT_EQ(graph.level(*graph.entry_point()), graph.max_level());
 }
 
