@@ -106,7 +106,16 @@ std::shared_ptr<const CachedSegment> load_segment(Relation index, const SegmentR
 std::shared_ptr<const CachedSegment> cached_segment(Relation index, const SegmentRef &ref) {
   auto &cache = segment_cache();
   const CacheKey key{index->rd_node.dbNode, index->rd_node.relNode, ref.id};
-  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (auto it = cache.find(key); it != cache.end()) {
+    // A relfilenode can be reused once a dropped index's file is gone (after OID wrap-around),
+    // and its segment ids start again at 1: an entry whose pages are not this segment's is stale.
+    const CachedSegment &cached = *it->second;
+    if (!cached.directory.empty() && cached.directory.front() == ref.directory &&
+        cached.data.size() == ref.data_pages) {
+      return it->second;
+    }
+    cache.erase(it);
+  }
   std::size_t bytes = 0;
   for (const auto &[k, v] : cache)
     bytes += v->dictionary->memory_bytes() + (v->typos ? v->typos->memory_bytes() : 0);
