@@ -62,7 +62,13 @@ struct BlendParts {
 struct BlendScratch {
   std::vector<std::int32_t> slots;  // open-addressing table: index into parts, -1 = empty
   std::vector<BlendParts> parts;
-  std::vector<std::int64_t> excluded;
+  std::vector<std::uint8_t> dropped;  // per part: excluded
+  struct Key {
+    float base;
+    std::int32_t part;  // index into parts
+    std::int64_t item;
+  };
+  std::vector<Key> keys;  // the items ranked, 16 bytes each; rows are built for the kept only
   std::vector<BlendedItem> rows;
 };
 

@@ -2,12 +2,12 @@
 // call. A few statements run through SPI with generic plans prepared once per backend (the
 // history's events, live availability); the served model version (model_cache), the history's
 // neighbour lists and the popularity lists come from per-backend caches (model_reads),
-// categories and rules from another (catalog_cache). The blend (core/recs/blend) and stage 2 (core/recs/stage_two: rules, stock,
-// intent, MMR, pins) run in guarded C++ regions between the reads; the pool's categories are
-// looked up in rounds, best candidate first, until the top k is settled, and stock is read only
-// for the pool items that can change the top k; the reasons are built as jsonb for the returned
-// rows only. Replaces a PL/pgSQL function whose statements (custom plans, 500-row sorts and
-// joins) cost ~1.2 ms of CPU a call.
+// categories and rules from another (catalog_cache). The blend (core/recs/blend) and stage 2
+// (core/recs/stage_two: rules, stock, intent, MMR, pins) run in guarded C++ regions between the
+// reads; the pool's categories are looked up in rounds, best candidate first, until the top k is
+// settled, and stock is read only for the pool items that can change the top k; the reasons are
+// built as jsonb for the returned rows only. Replaces a PL/pgSQL function whose statements (custom
+// plans, 500-row sorts and joins) cost ~1.2 ms of CPU a call.
 #include <algorithm>
 #include <cstdint>
 #include <new>
