@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <unordered_map>
+#include <utility>
 
 namespace commerce::recs {
 namespace {
@@ -66,16 +66,20 @@ std::span<const BlendedItem> blend_history(std::span<const HistoryList> lists,
                                            const PopularityList &global,
                                            const PopularityList &segment, const BlendParams &params,
                                            BlendScratch &scratch) {
-  std::unordered_map<std::int64_t, int> age;  // 1 = newest
+  // History item -> age (1 = newest; the newest if an item repeats), by binary search in a sorted
+  // array (a hash map allocated a node per history item on every call).
+  std::vector<std::pair<std::int64_t, int>> &age = scratch.ages;
+  age.clear();
   for (std::size_t i = 0; i < params.history.size(); ++i) {
-    age.emplace(params.history[i], static_cast<int>(i) + 1);
+    age.emplace_back(params.history[i], static_cast<int>(i) + 1);
   }
+  std::sort(age.begin(), age.end());
   std::size_t bound = global.items.size() + segment.items.size();
   for (const HistoryList &list : lists) bound += list.items.size();
   PartsTable parts(scratch, bound);
   for (const HistoryList &list : lists) {
-    const auto found = age.find(list.product);
-    if (found == age.end()) continue;
+    const auto found = std::lower_bound(age.begin(), age.end(), std::pair{list.product, 0});
+    if (found == age.end() || found->first != list.product) continue;
     const int source = list.transition ? 1 : 0;
     if (source == 1 && found->second > params.transition_depth) continue;
     const double factor =

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace commerce::recs {
@@ -60,6 +61,7 @@ struct BlendParts {
 // Buffers one blend needs (a few hundred KB for a long history). A server process keeps one
 // and reuses it: allocating them fresh cost page faults on every call.
 struct BlendScratch {
+  std::vector<std::pair<std::int64_t, int>> ages;  // history item, age; sorted
   std::vector<std::int32_t> slots;  // open-addressing table: index into parts, -1 = empty
   std::vector<BlendParts> parts;
   std::vector<std::uint8_t> dropped;  // per part: excluded
