@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <unordered_map>
+#include <utility>
 
 namespace commerce::recs {
 namespace {
@@ -25,7 +25,7 @@ class PartsTable {
   }
 
   BlendParts &operator[](std::int64_t item) {
-    std::size_t at = (static_cast<std::uint64_t>(item) * 0x9E3779B97F4A7C15ull >> 20) & mask_;
+    std::size_t at = slot_of(item);
     while (slots_[at] >= 0) {
       BlendParts &p = parts_[static_cast<std::size_t>(slots_[at])];
       if (p.item == item) return p;
@@ -38,9 +38,23 @@ class PartsTable {
     return p;
   }
 
+  // The index of `item` in parts(), or -1.
+  std::int32_t find(std::int64_t item) const {
+    std::size_t at = slot_of(item);
+    while (slots_[at] >= 0) {
+      if (parts_[static_cast<std::size_t>(slots_[at])].item == item) return slots_[at];
+      at = (at + 1) & mask_;
+    }
+    return -1;
+  }
+
   const std::vector<BlendParts> &parts() const { return parts_; }
 
  private:
+  std::size_t slot_of(std::int64_t item) const {
+    return (static_cast<std::uint64_t>(item) * 0x9E3779B97F4A7C15ull >> 20) & mask_;
+  }
+
   std::size_t mask_;
   std::vector<std::int32_t> &slots_;
   std::vector<BlendParts> &parts_;
@@ -52,16 +66,20 @@ std::span<const BlendedItem> blend_history(std::span<const HistoryList> lists,
                                            const PopularityList &global,
                                            const PopularityList &segment, const BlendParams &params,
                                            BlendScratch &scratch) {
-  std::unordered_map<std::int64_t, int> age;  // 1 = newest
+  // History item -> age (1 = newest; the newest if an item repeats), by binary search in a sorted
+  // array (a hash map allocated a node per history item on every call).
+  std::vector<std::pair<std::int64_t, int>> &age = scratch.ages;
+  age.clear();
   for (std::size_t i = 0; i < params.history.size(); ++i) {
-    age.emplace(params.history[i], static_cast<int>(i) + 1);
+    age.emplace_back(params.history[i], static_cast<int>(i) + 1);
   }
+  std::sort(age.begin(), age.end());
   std::size_t bound = global.items.size() + segment.items.size();
   for (const HistoryList &list : lists) bound += list.items.size();
   PartsTable parts(scratch, bound);
   for (const HistoryList &list : lists) {
-    const auto found = age.find(list.product);
-    if (found == age.end()) continue;
+    const auto found = std::lower_bound(age.begin(), age.end(), std::pair{list.product, 0});
+    if (found == age.end() || found->first != list.product) continue;
     const int source = list.transition ? 1 : 0;
     if (source == 1 && found->second > params.transition_depth) continue;
     const double factor =
@@ -87,38 +105,56 @@ std::span<const BlendedItem> blend_history(std::span<const HistoryList> lists,
   for (const BlendParts &p : parts.parts()) {
     for (int s = 0; s < 4; ++s) top[s] = std::max(top[s], p.score[s]);
   }
-  std::vector<std::int64_t> &excluded = scratch.excluded;
-  excluded.assign(params.excluded.begin(), params.excluded.end());
-  std::sort(excluded.begin(), excluded.end());
+  // Excluded items are found through the table (a binary search per item cost more).
+  const std::vector<BlendParts> &all = parts.parts();
+  std::vector<std::uint8_t> &dropped = scratch.dropped;
+  dropped.assign(all.size(), 0);
+  for (const std::int64_t item : params.excluded) {
+    const std::int32_t at = parts.find(item);
+    if (at >= 0) dropped[static_cast<std::size_t>(at)] = 1;
+  }
+  // Each item's parts scaled to a maximum of 1 per source, and their weighted sum.
+  const auto scale = [&](const BlendParts &p, std::array<float, 4> *part) {
+    double base = 0.0;
+    for (int s = 0; s < 4; ++s) {
+      const double scaled = top[s] > 0.0 ? p.score[s] / top[s] : 0.0;
+      if (part != nullptr) (*part)[s] = static_cast<float>(scaled);
+      base += params.weights[s] * scaled;
+    }
+    return static_cast<float>(base);
+  };
+  // Rank compact keys and build full rows for the kept ones only: writing a 56-byte row for
+  // each of the thousands of items reached was most of the blend's memory traffic.
+  std::vector<BlendScratch::Key> &keys = scratch.keys;
+  keys.clear();
+  keys.reserve(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (dropped[i] != 0) continue;
+    keys.push_back({scale(all[i], nullptr), static_cast<std::int32_t>(i), all[i].item});
+  }
+  const auto better = [](const BlendScratch::Key &a, const BlendScratch::Key &b) {
+    return a.base != b.base ? a.base > b.base : a.item < b.item;
+  };
+  // Select, then sort only the kept ones (partial_sort's heap over thousands of items cost more).
+  const auto kept = static_cast<std::ptrdiff_t>(std::min(keys.size(), params.candidates));
+  if (kept < static_cast<std::ptrdiff_t>(keys.size())) {
+    std::nth_element(keys.begin(), keys.begin() + kept, keys.end(), better);
+    keys.resize(static_cast<std::size_t>(kept));
+  }
+  std::sort(keys.begin(), keys.end(), better);
   std::vector<BlendedItem> &rows = scratch.rows;
   rows.clear();
-  rows.reserve(parts.parts().size());
-  for (const BlendParts &p : parts.parts()) {
-    if (std::binary_search(excluded.begin(), excluded.end(), p.item)) continue;
+  rows.reserve(keys.size());
+  for (const BlendScratch::Key &key : keys) {
+    const BlendParts &p = all[static_cast<std::size_t>(key.part)];
     // Filled in place: building the row on the stack and copying it stalled on store
     // forwarding, per item.
     BlendedItem &row = rows.emplace_back();
     row.item = p.item;
     row.from = p.from;
     row.has_from = {p.from_age[0] != 0, p.from_age[1] != 0};
-    double base = 0.0;
-    for (int s = 0; s < 4; ++s) {
-      const double scaled = top[s] > 0.0 ? p.score[s] / top[s] : 0.0;
-      row.part[s] = static_cast<float>(scaled);
-      base += params.weights[s] * scaled;
-    }
-    row.base = static_cast<float>(base);
+    row.base = scale(p, &row.part);
   }
-  const auto better = [](const BlendedItem &a, const BlendedItem &b) {
-    return a.base != b.base ? a.base > b.base : a.item < b.item;
-  };
-  // Select, then sort only the kept ones (partial_sort's heap over thousands of items cost more).
-  const auto kept = static_cast<std::ptrdiff_t>(std::min(rows.size(), params.candidates));
-  if (kept < static_cast<std::ptrdiff_t>(rows.size())) {
-    std::nth_element(rows.begin(), rows.begin() + kept, rows.end(), better);
-    rows.resize(static_cast<std::size_t>(kept));
-  }
-  std::sort(rows.begin(), rows.end(), better);
   return rows;
 }
 

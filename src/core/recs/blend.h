@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace commerce::recs {
@@ -60,9 +61,16 @@ struct BlendParts {
 // Buffers one blend needs (a few hundred KB for a long history). A server process keeps one
 // and reuses it: allocating them fresh cost page faults on every call.
 struct BlendScratch {
+  std::vector<std::pair<std::int64_t, int>> ages;  // history item, age; sorted
   std::vector<std::int32_t> slots;  // open-addressing table: index into parts, -1 = empty
   std::vector<BlendParts> parts;
-  std::vector<std::int64_t> excluded;
+  std::vector<std::uint8_t> dropped;  // per part: excluded
+  struct Key {
+    float base;
+    std::int32_t part;  // index into parts
+    std::int64_t item;
+  };
+  std::vector<Key> keys;  // the items ranked, 16 bytes each; rows are built for the kept only
   std::vector<BlendedItem> rows;
 };
 

@@ -118,9 +118,17 @@ void apply_pins(std::span<const MerchRule> rules, const StageTwoParams &params,
 bool category_matches(std::optional<std::string_view> category,
                       std::optional<std::string_view> prefix) {
   if (!category || !prefix) return false;
-  return *category == *prefix ||
-         (category->size() > prefix->size() && category->starts_with(*prefix) &&
-          (*category)[prefix->size()] == '/');
+  // The same prefix and either nothing or a '/' after it. Checked cheapest first, and bytes
+  // compared in a loop: category paths are short, and a call to memcmp per (rule, candidate)
+  // pair showed in profiles.
+  const std::size_t n = prefix->size();
+  if (category->size() < n || (category->size() > n && (*category)[n] != '/')) return false;
+  const char *a = category->data();
+  const char *b = prefix->data();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
 }
 
 namespace {

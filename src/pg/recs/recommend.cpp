@@ -1,13 +1,13 @@
 // commerce.recommend(user_id, k, context, session_id, model): the whole serving path in one C
 // call. A few statements run through SPI with generic plans prepared once per backend (the
-// model, the history's events, live availability); the history's neighbour lists and the
-// popularity lists come from per-backend caches (model_reads), categories and rules from another
-// (catalog_cache). The blend (core/recs/blend) and stage 2 (core/recs/stage_two: rules, stock,
-// intent, MMR, pins) run in guarded C++ regions between the reads; the pool's categories are
-// looked up in rounds, best candidate first, until the top k is settled, and stock is read only
-// for the pool items that can change the top k; the reasons are built as jsonb for the returned
-// rows only. Replaces a PL/pgSQL function whose statements (custom plans, 500-row sorts and
-// joins) cost ~1.2 ms of CPU a call.
+// history's events, live availability); the served model version (model_cache), the history's
+// neighbour lists and the popularity lists come from per-backend caches (model_reads),
+// categories and rules from another (catalog_cache). The blend (core/recs/blend) and stage 2
+// (core/recs/stage_two: rules, stock, intent, MMR, pins) run in guarded C++ regions between the
+// reads; the pool's categories are looked up in rounds, best candidate first, until the top k is
+// settled, and stock is read only for the pool items that can change the top k; the reasons are
+// built as jsonb for the returned rows only. Replaces a PL/pgSQL function whose statements (custom
+// plans, 500-row sorts and joins) cost ~1.2 ms of CPU a call.
 #include <algorithm>
 #include <cstdint>
 #include <new>
@@ -21,6 +21,7 @@
 #include "core/recs/stage_two.h"
 #include "pg/guard.h"
 #include "pg/recs/catalog_cache.h"
+#include "pg/recs/model_cache.h"
 #include "pg/recs/model_reads.h"
 #include "pg/recs/recommend_request.h"
 
@@ -72,8 +73,13 @@ Datum column(int row, int col, bool *isnull) {
 }
 
 // The version a call serves: context model_id (any status but retired), else the active version
-// of `model`; its commerce.models row's xmin keys the popularity cache.
+// of `model`; its commerce.models row's xmin keys the popularity cache. Usually from the
+// per-backend cache (model_cache.h); else looked up under the statement's snapshot.
 Model serving_model(const RecommendRequest &r) {
+  reads::ServedModel cached;
+  if (reads::cached_serving_model(r.has_model_id, r.model_id, r.model, &cached)) {
+    return Model{cached.id, cached.version};
+  }
   if (r.has_model_id) {
     Oid types[1] = {INT8OID};
     commerce::pg::keep_plan(model_by_id_plan,

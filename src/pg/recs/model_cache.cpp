@@ -1,0 +1,163 @@
+// The per-backend cache of served model versions and the trigger that invalidates it (see
+// model_cache.h).
+#include <cstring>
+
+#include "pg/recs/model_cache.h"
+#include "pg/spi_plan.h"
+
+extern "C" {
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+}
+
+PGC_FUNCTION(commerce_recs_models_changed)
+
+namespace commerce::pg::recs {
+namespace {
+
+// A few recommenders (names) and pinned versions per backend; the oldest entry is replaced.
+constexpr int kSlots = 8;
+
+struct Entry {
+  bool used;
+  bool by_id;
+  int64 model_id;  // the key when by_id
+  char *name;      // the key otherwise (TopMemoryContext), its length in name_length
+  int name_length;
+  ServedModel model;
+};
+
+Entry entries[kSlots];
+int next_victim = 0;
+bool stale = true;
+bool registered = false;
+Oid models_relid = InvalidOid;
+
+SPIPlanPtr by_id_plan = nullptr;
+SPIPlanPtr by_name_plan = nullptr;
+
+// An invalidation of commerce.models (the trigger's, DDL, ANALYZE) or of every relation empties
+// the cache; forgetting the relation id makes the next call look it up again (it differs after
+// DROP EXTENSION and CREATE EXTENSION).
+void invalidate(Datum, Oid relid) {
+  if (relid == InvalidOid || relid == models_relid) {
+    stale = true;
+    models_relid = InvalidOid;
+  }
+}
+
+void clear() {
+  for (Entry &e : entries) {
+    if (e.name != nullptr) pfree(e.name);
+    e = Entry{};
+  }
+  next_victim = 0;
+}
+
+bool matches(const Entry &e, bool by_id, int64 model_id, const text *name) {
+  if (!e.used || e.by_id != by_id) return false;
+  if (by_id) return e.model_id == model_id;
+  return e.name_length == static_cast<int>(VARSIZE_ANY_EXHDR(name)) &&
+         memcmp(e.name, VARDATA_ANY(name), e.name_length) == 0;
+}
+
+// Visible to the calling statement as committed: the lookup under its snapshot finds this same
+// row version (a newer version would have emptied the cache), and with it the model's lists.
+bool visible(const ServedModel &model) {
+  return !TransactionIdIsCurrentTransactionId(model.version) &&
+         !XidInMVCCSnapshot(model.version, GetActiveSnapshot());
+}
+
+// The lookup with the latest snapshot, after pending invalidations were taken in: a cached
+// answer is never older than the last committed change this backend was told about.
+bool look_up(bool by_id, int64 model_id, const text *name, ServedModel *out) {
+  Datum values[1];
+  SPIPlanPtr plan;
+  if (by_id) {
+    Oid types[1] = {INT8OID};
+    plan = commerce::pg::keep_plan(by_id_plan,
+                                   "SELECT m.model_id, m.xmin FROM commerce.models m"
+                                   " WHERE m.model_id = $1 AND m.status <> 'retired'",
+                                   1, types);
+    values[0] = Int64GetDatum(model_id);
+  } else {
+    Oid types[1] = {TEXTOID};
+    plan = commerce::pg::keep_plan(by_name_plan,
+                                   "SELECT m.model_id, m.xmin FROM commerce.models m"
+                                   " WHERE m.name = $1 AND m.status = 'active'",
+                                   1, types);
+    values[0] = PointerGetDatum(name);
+  }
+  if (SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, true, false,
+                           1) != SPI_OK_SELECT) {
+    elog(ERROR, "reading the model failed");
+  }
+  if (SPI_processed == 0) return false;
+  bool isnull = false;
+  out->id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+  out->version = DatumGetTransactionId(
+      SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+  return true;
+}
+
+}  // namespace
+
+bool cached_serving_model(bool by_id, int64 model_id, const text *name, ServedModel *out) {
+  if (!by_id && name == nullptr) return false;
+  if (!registered) {
+    CacheRegisterRelcacheCallback(invalidate, static_cast<Datum>(0));
+    registered = true;
+  }
+  AcceptInvalidationMessages();
+  if (models_relid == InvalidOid) {
+    models_relid = get_relname_relid("models", get_namespace_oid("commerce", false));
+  }
+  if (stale) {
+    clear();
+    stale = false;
+  }
+  for (const Entry &e : entries) {
+    if (matches(e, by_id, model_id, name)) {
+      *out = e.model;
+      return visible(e.model);
+    }
+  }
+  ServedModel found;
+  if (!look_up(by_id, model_id, name, &found)) return false;
+  Entry &e = entries[next_victim];
+  next_victim = (next_victim + 1) % kSlots;
+  if (e.name != nullptr) pfree(e.name);
+  e = Entry{};
+  e.by_id = by_id;
+  e.model_id = model_id;
+  if (!by_id) {
+    e.name_length = static_cast<int>(VARSIZE_ANY_EXHDR(name));
+    e.name = static_cast<char *>(MemoryContextAlloc(TopMemoryContext, e.name_length + 1));
+    memcpy(e.name, VARDATA_ANY(name), e.name_length);
+  }
+  e.model = found;
+  e.used = true;
+  *out = found;
+  return visible(found);
+}
+
+}  // namespace commerce::pg::recs
+
+// Trigger on commerce.models: invalidates its relcache entry in every backend when the change
+// commits, which empties the served-model caches of commerce.recommend. The rows are not looked
+// at.
+Datum commerce_recs_models_changed(PG_FUNCTION_ARGS) {
+  if (!CALLED_AS_TRIGGER(fcinfo)) {
+    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                    errmsg("commerce.recs_models_changed() is a trigger function"),
+                    errhint("Attach it with CREATE TRIGGER; do not call it directly.")));
+  }
+  CacheInvalidateRelcache(reinterpret_cast<TriggerData *>(fcinfo->context)->tg_relation);
+  return PointerGetDatum(nullptr);
+}
