@@ -8,6 +8,7 @@
 #include "pg/spi_plan.h"
 
 extern "C" {
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "executor/spi.h"
 #include "utils/inval.h"
@@ -53,14 +54,31 @@ SPIPlanPtr synonyms_plan() {
                    nullptr);
 }
 
+// Whether `a` and `b` hold the same rules in the same order.
+bool same_rows(const SynonymRows &a, const SynonymRows &b) {
+  if (a.count != b.count) return false;
+  for (int i = 0; i < a.count; ++i) {
+    if (strcmp(a.terms[i], b.terms[i]) != 0 || strcmp(a.synonyms[i], b.synonyms[i]) != 0 ||
+        a.two_way[i] != b.two_way[i])
+      return false;
+  }
+  return true;
+}
+
 // Reads the table with the latest snapshot (every change committed before the invalidations just
 // taken in is visible, as are this transaction's own earlier commands) into a new context, which
 // becomes the cache only once the read succeeded; on error it goes with the caller's context.
+// During a parallel query (in a worker, or in the leader while workers run) PostgreSQL allows no
+// new snapshot: the rows are then read with the statement's snapshot, as before the cache, and
+// not trusted past this call. Unchanged rows keep their generation, so the analyzers' maps of
+// them are not built again.
 void read_rows() {
+  const bool parallel = IsInParallelMode();
   MemoryContext fresh =
       AllocSetContextCreate(CurrentMemoryContext, "commerce.synonyms cache", ALLOCSET_SMALL_SIZES);
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  const int rc = SPI_execute_snapshot(synonyms_plan(), nullptr, nullptr, GetLatestSnapshot(),
+  const int rc = SPI_execute_snapshot(synonyms_plan(), nullptr, nullptr,
+                                      parallel ? InvalidSnapshot : GetLatestSnapshot(),
                                       InvalidSnapshot, true, false, 0);
   if (rc != SPI_OK_SELECT)
     elog(ERROR, "could not read commerce.synonyms: %s", SPI_result_code_string(rc));
@@ -81,6 +99,11 @@ void read_rows() {
     rows.two_way[i] = !null && DatumGetBool(two_way);
   }
   SPI_finish();
+  if (parallel) stale = true;
+  if (rows_context != nullptr && same_rows(rows, cached_rows)) {
+    MemoryContextDelete(fresh);
+    return;
+  }
   MemoryContextSetParent(fresh, TopMemoryContext);
   if (rows_context != nullptr) MemoryContextDelete(rows_context);
   rows_context = fresh;
