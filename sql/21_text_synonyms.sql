@@ -13,3 +13,9 @@ CREATE TABLE commerce.synonyms (
 COMMENT ON TABLE commerce.synonyms IS 'query-time synonyms for BM25 search (sofa <-> couch, tv -> television)';
 -- The rules are the user's data: keep them in pg_dump output.
 SELECT pg_catalog.pg_extension_config_dump('commerce.synonyms', '');
+-- Every search keeps the rules per backend (src/pg/text/text_args.cpp); each statement that
+-- changes them empties that cache in every backend when it commits (in the changing session from
+-- its next statement on), also for rows applied by logical replication.
+CREATE TRIGGER synonyms_cache AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+  ON commerce.synonyms FOR EACH STATEMENT EXECUTE FUNCTION commerce.invalidate_caches();
+ALTER TABLE commerce.synonyms ENABLE ALWAYS TRIGGER synonyms_cache;

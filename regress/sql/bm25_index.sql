@@ -109,8 +109,22 @@ SELECT count(*) > 0 AS typo_matches FROM bm25_items WHERE name @@& 'headphnes';
 INSERT INTO commerce.synonyms VALUES ('settee', 'couch', true);
 SELECT count(*) FROM bm25_items WHERE name @@& 'settee';
 SELECT a.* FROM bm25_agree('settee') a;
+-- In a parallel worker (no new snapshot may be taken there) the rules are read with the
+-- statement's snapshot: same count, and the highlight marks the synonym.
+SET force_parallel_mode = on;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM bm25_items WHERE name @@& 'settee';
+SELECT count(*) FROM bm25_items WHERE name @@& 'settee';
+SELECT commerce.highlight(name, 'settee') FROM bm25_items WHERE name @@& 'settee' ORDER BY id
+LIMIT 1;
+RESET force_parallel_mode;
 DELETE FROM commerce.synonyms WHERE term = 'settee';
 SELECT count(*) FROM bm25_items WHERE name @@& 'settee';
+-- The rules are cached per backend; every change to them fires the statement trigger (enabled
+-- ALWAYS, so also under logical replication) that makes the caches stale. Its function is not
+-- callable directly.
+SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'commerce.synonyms'::regclass
+  AND NOT tgisinternal;
+SELECT * FROM try($$SELECT commerce.invalidate_caches()$$);
 -- Thai and Japanese titles are found by words inside them; a row with only a description is
 -- found through it; varchar columns work through the binary cast.
 SELECT id FROM bm25_items WHERE name @@& 'ไร้สาย';

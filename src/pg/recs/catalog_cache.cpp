@@ -3,6 +3,7 @@
 #include <new>
 
 #include "pg/recs/catalog_cache.h"
+#include "pg/cache/invalidate.h"
 #include "pg/spi_plan.h"
 
 extern "C" {
@@ -259,11 +260,7 @@ Datum commerce_recs_catalog_changed(PG_FUNCTION_ARGS) {
                     errmsg("commerce.recs_catalog_changed() is a trigger function"),
                     errhint("Attach it with CREATE TRIGGER; do not call it directly.")));
   }
-  const Oid schema = get_namespace_oid("commerce", false);
   static const char *const kTables[] = {"product_facets", "recommendation_rules"};
-  for (const char *name : kTables) {
-    const Oid relid = get_relname_relid(name, schema);
-    if (relid != InvalidOid) CacheInvalidateRelcacheByRelid(relid);
-  }
+  commerce::pg::invalidate_relations(kTables, 2);
   return PointerGetDatum(nullptr);
 }

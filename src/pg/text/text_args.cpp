@@ -1,26 +1,52 @@
-// Reading commerce.synonyms through SPI and turning its rows into a SynonymMap.
+// The rows of commerce.synonyms, cached per backend and read again through SPI only after a
+// change, and the SynonymMap each analyzer makes of them.
 #include "pg/text/text_args.h"
 
 #include <map>
-#include <string>
-#include <tuple>
-#include <vector>
 
 #include "core/error.h"
 #include "pg/spi_plan.h"
 
 extern "C" {
+#include "access/xact.h"
+#include "catalog/namespace.h"
 #include "executor/spi.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
 }
 
 namespace commerce::pg {
 
 namespace {
 
-// The query is parsed and planned once per backend: every commerce_bm25 scan and BM25 function
-// reads the table, and parsing and planning took a quarter of a short top-10 query's time. The
-// plan cache re-plans it when the table changes shape (or is dropped and created again), and each
-// execution still reads the rows under the current snapshot.
+// The rules are cached per backend: reading the table through SPI on every scan cost about 3% of
+// a short top-10 query. The statement trigger synonyms_cache (sql/21_text_synonyms.sql)
+// invalidates the table's relcache entry on every change, and the callback below marks the cache
+// stale; the next read takes in pending invalidations first, so it never returns rows older than
+// the last change committed before it started.
+MemoryContext rows_context = nullptr;  // the cached rows; NULL: none yet
+SynonymRows cached_rows{0, nullptr, nullptr, nullptr, 0};
+uint64 generation = 0;
+bool stale = true;
+bool reading = false;  // set while reading: an error leaves the cache to be read again
+bool callback_registered = false;
+Oid synonyms_relid = InvalidOid;
+
+// An invalidation of the table (the trigger's, DDL) or of every relation makes the rows stale;
+// forgetting the relation id makes the next read look it up again (it differs after DROP
+// EXTENSION and CREATE EXTENSION).
+void invalidate(Datum, Oid relid) {
+  if (relid == InvalidOid || relid == synonyms_relid) {
+    stale = true;
+    synonyms_relid = InvalidOid;
+  }
+}
+
+// Parsed and planned once per backend: parsing and planning took a quarter of a short top-10
+// query's time when the table was read on every scan. The plan cache re-plans it when the table
+// changes shape (or is dropped and created again).
 SPIPlanPtr synonyms_plan() {
   static SPIPlanPtr plan = nullptr;
   return keep_plan(plan,
@@ -28,22 +54,39 @@ SPIPlanPtr synonyms_plan() {
                    nullptr);
 }
 
-}  // namespace
+// Whether `a` and `b` hold the same rules in the same order.
+bool same_rows(const SynonymRows &a, const SynonymRows &b) {
+  if (a.count != b.count) return false;
+  for (int i = 0; i < a.count; ++i) {
+    if (strcmp(a.terms[i], b.terms[i]) != 0 || strcmp(a.synonyms[i], b.synonyms[i]) != 0 ||
+        a.two_way[i] != b.two_way[i])
+      return false;
+  }
+  return true;
+}
 
-SynonymRows read_synonyms() {
-  SynonymRows rows{0, nullptr, nullptr, nullptr};
-  MemoryContext caller = CurrentMemoryContext;
+// Reads the table with the latest snapshot (every change committed before the invalidations just
+// taken in is visible, as are this transaction's own earlier commands) into a new context, which
+// becomes the cache only once the read succeeded; on error it goes with the caller's context.
+// During a parallel query (in a worker, or in the leader while workers run) PostgreSQL allows no
+// new snapshot: the rows are then read with the statement's snapshot, as before the cache, and
+// not trusted past this call. Unchanged rows keep their generation, so the analyzers' maps of
+// them are not built again.
+void read_rows() {
+  const bool parallel = IsInParallelMode();
+  MemoryContext fresh =
+      AllocSetContextCreate(CurrentMemoryContext, "commerce.synonyms cache", ALLOCSET_SMALL_SIZES);
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  const int rc = SPI_execute_plan(synonyms_plan(), nullptr, nullptr, true, 0);
+  const int rc = SPI_execute_snapshot(synonyms_plan(), nullptr, nullptr,
+                                      parallel ? InvalidSnapshot : GetLatestSnapshot(),
+                                      InvalidSnapshot, true, false, 0);
   if (rc != SPI_OK_SELECT)
     elog(ERROR, "could not read commerce.synonyms: %s", SPI_result_code_string(rc));
   const int n = static_cast<int>(SPI_processed);
-  MemoryContext spi = MemoryContextSwitchTo(caller);
-  rows.count = n;
-  rows.terms = static_cast<char **>(palloc(sizeof(char *) * (n + 1)));
-  rows.synonyms = static_cast<char **>(palloc(sizeof(char *) * (n + 1)));
-  rows.two_way = static_cast<bool *>(palloc(sizeof(bool) * (n + 1)));
-  MemoryContextSwitchTo(spi);
+  SynonymRows rows{n, nullptr, nullptr, nullptr, generation + 1};
+  rows.terms = static_cast<char **>(MemoryContextAlloc(fresh, sizeof(char *) * (n + 1)));
+  rows.synonyms = static_cast<char **>(MemoryContextAlloc(fresh, sizeof(char *) * (n + 1)));
+  rows.two_way = static_cast<bool *>(MemoryContextAlloc(fresh, sizeof(bool) * (n + 1)));
   for (int i = 0; i < n; ++i) {
     HeapTuple tuple = SPI_tuptable->vals[i];
     TupleDesc desc = SPI_tuptable->tupdesc;
@@ -51,38 +94,60 @@ SynonymRows read_synonyms() {
     const char *term = SPI_getvalue(tuple, desc, 1);
     const char *synonym = SPI_getvalue(tuple, desc, 2);
     const Datum two_way = SPI_getbinval(tuple, desc, 3, &null);
-    rows.terms[i] = MemoryContextStrdup(caller, term != nullptr ? term : "");
-    rows.synonyms[i] = MemoryContextStrdup(caller, synonym != nullptr ? synonym : "");
+    rows.terms[i] = MemoryContextStrdup(fresh, term != nullptr ? term : "");
+    rows.synonyms[i] = MemoryContextStrdup(fresh, synonym != nullptr ? synonym : "");
     rows.two_way[i] = !null && DatumGetBool(two_way);
   }
   SPI_finish();
-  return rows;
+  if (parallel) stale = true;
+  if (rows_context != nullptr && same_rows(rows, cached_rows)) {
+    MemoryContextDelete(fresh);
+    return;
+  }
+  MemoryContextSetParent(fresh, TopMemoryContext);
+  if (rows_context != nullptr) MemoryContextDelete(rows_context);
+  rows_context = fresh;
+  cached_rows = rows;
+  generation = rows.generation;
+}
+
+}  // namespace
+
+SynonymRows read_synonyms() {
+  if (!callback_registered) {
+    CacheRegisterRelcacheCallback(invalidate, static_cast<Datum>(0));
+    callback_registered = true;
+  }
+  AcceptInvalidationMessages();
+  if (synonyms_relid == InvalidOid)
+    synonyms_relid = get_relname_relid("synonyms", get_namespace_oid("commerce", false));
+  // Without the table's id no invalidation can be matched to it: read every time then.
+  if (stale || reading || rows_context == nullptr || synonyms_relid == InvalidOid) {
+    // Cleared first: an invalidation taken in while reading makes the next call read again.
+    stale = false;
+    reading = true;
+    read_rows();
+    reading = false;
+  }
+  return cached_rows;
 }
 
 const commerce::text::bm25::SynonymMap &synonym_map(const SynonymRows &rows,
                                                     commerce::text::Analyzer &analyzer) {
   // Analysing every rule took time proportional to the table on every query; the map only
-  // changes when the rows do, so each analyzer keeps the last rows it saw and their map.
+  // changes when the rows do, so each analyzer keeps the map of the last generation it saw.
   // Analyzers come from cached_analyzer and live as long as the backend, so their addresses are
   // stable keys.
   struct Cached {
-    std::vector<std::tuple<std::string, std::string, bool>> rows;
+    uint64 generation;
     commerce::text::bm25::SynonymMap map;
   };
   static std::map<const commerce::text::Analyzer *, Cached> cache;
-  auto same = [&](const Cached &c) {
-    if (c.rows.size() != static_cast<std::size_t>(rows.count)) return false;
-    for (int i = 0; i < rows.count; ++i) {
-      const auto &[term, synonym, two_way] = c.rows[static_cast<std::size_t>(i)];
-      if (term != rows.terms[i] || synonym != rows.synonyms[i] || two_way != rows.two_way[i])
-        return false;
-    }
-    return true;
-  };
-  if (auto it = cache.find(&analyzer); it != cache.end() && same(it->second)) return it->second.map;
-  Cached fresh;
+  if (auto it = cache.find(&analyzer);
+      it != cache.end() && it->second.generation == rows.generation)
+    return it->second.map;
+  Cached fresh{rows.generation, {}};
   for (int i = 0; i < rows.count; ++i) {
-    fresh.rows.emplace_back(rows.terms[i], rows.synonyms[i], rows.two_way[i]);
     try {
       fresh.map.add(rows.terms[i], rows.synonyms[i], rows.two_way[i], analyzer);
     } catch (const commerce::Error &) {
