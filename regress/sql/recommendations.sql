@@ -106,6 +106,23 @@ UPDATE commerce.product_facets SET category = 'test/boosted' WHERE product_id = 
 SELECT product_id, reasons ? 'rules' AS boosted FROM commerce.recommend(3, 3, '{"at": "2026-02-01 10:00"}');
 UPDATE commerce.product_facets SET category = 'sports/run' WHERE product_id = 6;
 SELECT product_id, reasons ? 'rules' AS boosted FROM commerce.recommend(3, 3, '{"at": "2026-02-01 10:00"}');
+-- In a parallel query the leader may take no new snapshot: emptied caches are then read with
+-- the statement's snapshot, and the answer is the one above.
+UPDATE commerce.models SET status = status WHERE false;
+UPDATE commerce.recommendation_rules SET active = active WHERE false;
+CREATE TABLE parallel_rows AS SELECT g FROM generate_series(1, 10) g;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM parallel_rows;
+SELECT n, (SELECT array_agg(product_id) FROM commerce.recommend(3, 3, '{"at": "2026-02-01 10:00"}')) AS top
+  FROM (SELECT count(*) AS n FROM parallel_rows) c;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+DROP TABLE parallel_rows;
 DELETE FROM commerce.recommendation_rules;
 
 -- Similar items and bought together.

@@ -3,21 +3,18 @@
 #include <new>
 
 #include "pg/recs/catalog_cache.h"
-#include "pg/cache/invalidate.h"
 #include "pg/spi_plan.h"
 
 extern "C" {
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "commands/trigger.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 }
-
-PGC_FUNCTION(commerce_recs_catalog_changed)
 
 namespace commerce::pg::recs {
 namespace {
@@ -122,12 +119,16 @@ void reset() {
 }
 
 // Runs a kept plan with the latest snapshot: rows committed before the invalidations this call
-// took in are all visible.
+// took in are all visible. During a parallel query (in the leader while workers run) PostgreSQL
+// allows no new snapshot: the rows are then read with the statement's snapshot and serve this
+// call only (the next call starts the caches afresh).
 void run_latest(SPIPlanPtr plan, Datum *values, const char *what) {
-  if (SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, true, false,
-                           0) != SPI_OK_SELECT) {
+  const bool parallel = IsInParallelMode();
+  if (SPI_execute_snapshot(plan, values, nullptr, parallel ? InvalidSnapshot : GetLatestSnapshot(),
+                           InvalidSnapshot, true, false, 0) != SPI_OK_SELECT) {
     elog(ERROR, "reading %s failed", what);
   }
+  if (parallel) stale = true;
 }
 
 Datum column(int row, int col, bool *isnull) {
@@ -249,18 +250,3 @@ commerce::recs::MerchRule *cached_rules(TimestampTz at, int *count) {
 }
 
 }  // namespace commerce::pg::recs
-
-// Trigger on commerce.product_facets and commerce.recommendation_rules, or on a catalogue table
-// that a view named commerce.product_facets reads: invalidates the relcache entries of both
-// (whichever table fired it) in every backend when the change commits, which makes the catalogue
-// caches of commerce.recommend stale. The rows are not looked at.
-Datum commerce_recs_catalog_changed(PG_FUNCTION_ARGS) {
-  if (!CALLED_AS_TRIGGER(fcinfo)) {
-    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                    errmsg("commerce.recs_catalog_changed() is a trigger function"),
-                    errhint("Attach it with CREATE TRIGGER; do not call it directly.")));
-  }
-  static const char *const kTables[] = {"product_facets", "recommendation_rules"};
-  commerce::pg::invalidate_relations(kTables, 2);
-  return PointerGetDatum(nullptr);
-}

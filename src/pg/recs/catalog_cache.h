@@ -2,7 +2,7 @@
 // (commerce.product_facets) and the merchandising rules (commerce.recommendation_rules). Both are
 // catalogue data that change far less often than recommend runs, and reading them took a third
 // of a call's CPU. Every change to either table (or to a catalogue table behind a view of that
-// name, if the trigger is attached to it) fires commerce.recs_catalog_changed, which invalidates
+// name, if the trigger is attached to it) fires commerce.invalidate_caches(), which invalidates
 // both tables' relcache entries in every backend when the change commits (and in the changing
 // backend at its next command); a relcache callback then marks both caches stale, and the next
 // call starts them afresh. Rows are read with the latest snapshot, after pending

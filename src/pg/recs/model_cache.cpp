@@ -9,14 +9,11 @@ extern "C" {
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "commands/trigger.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 }
-
-PGC_FUNCTION(commerce_recs_models_changed)
 
 namespace commerce::pg::recs {
 namespace {
@@ -94,10 +91,14 @@ bool look_up(bool by_id, int64 model_id, const text *name, ServedModel *out) {
                                    1, types);
     values[0] = PointerGetDatum(name);
   }
-  if (SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, true, false,
-                           1) != SPI_OK_SELECT) {
+  // During a parallel query PostgreSQL allows no new snapshot: the statement's answers this call
+  // only, and the cache starts afresh at the next.
+  const bool parallel = IsInParallelMode();
+  if (SPI_execute_snapshot(plan, values, nullptr, parallel ? InvalidSnapshot : GetLatestSnapshot(),
+                           InvalidSnapshot, true, false, 1) != SPI_OK_SELECT) {
     elog(ERROR, "reading the model failed");
   }
+  if (parallel) stale = true;
   if (SPI_processed == 0) return false;
   bool isnull = false;
   out->id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -148,16 +149,3 @@ bool cached_serving_model(bool by_id, int64 model_id, const text *name, ServedMo
 }
 
 }  // namespace commerce::pg::recs
-
-// Trigger on commerce.models: invalidates its relcache entry in every backend when the change
-// commits, which empties the served-model caches of commerce.recommend. The rows are not looked
-// at.
-Datum commerce_recs_models_changed(PG_FUNCTION_ARGS) {
-  if (!CALLED_AS_TRIGGER(fcinfo)) {
-    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                    errmsg("commerce.recs_models_changed() is a trigger function"),
-                    errhint("Attach it with CREATE TRIGGER; do not call it directly.")));
-  }
-  CacheInvalidateRelcache(reinterpret_cast<TriggerData *>(fcinfo->context)->tg_relation);
-  return PointerGetDatum(nullptr);
-}

@@ -1,7 +1,7 @@
 // Which model version commerce.recommend serves, cached per backend: the lookup in
 // commerce.models (by context model_id, or the active version of a name) was one SPI statement
 // on every call, while models change only when one is trained, activated or retired. Every change
-// to commerce.models fires commerce.recs_models_changed, which invalidates the table's relcache
+// to commerce.models fires commerce.invalidate_caches(), which invalidates the table's relcache
 // entry in every backend when the change commits (and in the changing backend at its next
 // command); a relcache callback then empties the cache. A cached answer is used only when its
 // row version is visible to the calling statement's snapshot, so a call answers as the lookup
