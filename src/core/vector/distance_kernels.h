@@ -27,7 +27,8 @@ struct KernelSet {
 // Plain loops that GCC vectorises for the baseline instruction set: any CPU.
 extern const KernelSet kPortable;
 
-// Explicit x86-64 kernels: several accumulators, a tree reduction, masked loads for the tail.
+// Explicit x86-64 kernels: independent accumulators (32 floats in flight per loop step), a tree
+// reduction, masked loads for the tail.
 // nullptr where the compiler cannot build them (not x86-64, or neither GCC nor Clang).
 extern const KernelSet *const kAvx2;    // AVX2 + FMA (Haswell, Zen)
 extern const KernelSet *const kAvx512;  // AVX-512F (Skylake-SP, Ice Lake, Zen 4)

@@ -27,7 +27,9 @@ namespace {
 #define PGC_AVX512 __attribute__((target("avx512f")))
 #define PGC_AVX2 __attribute__((target("avx2,fma")))
 
-// --- AVX-512F: 16 lanes, four accumulators (64 floats) in the main loop. ---------------------
+// --- AVX-512F: 16 lanes, two accumulators (32 floats) in the main loop. ----------------------
+// Four measured the same within noise at 128 to 784 dimensions: the loop is bound by its two
+// loads per FMA, not by the FMA latency.
 
 PGC_AVX512 inline __mmask16 mask16(std::size_t remaining) {
   return static_cast<__mmask16>((1u << remaining) - 1u);
@@ -39,13 +41,11 @@ PGC_AVX512 inline __m512 l2_step(__m512 acc, const float *a, const float *b) {
 }
 
 PGC_AVX512 float l2_squared_avx512(const float *a, const float *b, std::size_t n) noexcept {
-  __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+  __m512 s0 = _mm512_setzero_ps(), s1 = s0;
   std::size_t i = 0;
-  for (; i + 64 <= n; i += 64) {
+  for (; i + 32 <= n; i += 32) {
     s0 = l2_step(s0, a + i, b + i);
     s1 = l2_step(s1, a + i + 16, b + i + 16);
-    s2 = l2_step(s2, a + i + 32, b + i + 32);
-    s3 = l2_step(s3, a + i + 48, b + i + 48);
   }
   for (; i + 16 <= n; i += 16) s0 = l2_step(s0, a + i, b + i);
   if (i < n) {
@@ -54,7 +54,7 @@ PGC_AVX512 float l2_squared_avx512(const float *a, const float *b, std::size_t n
         _mm512_sub_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i));
     s1 = _mm512_fmadd_ps(d, d, s1);
   }
-  return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
+  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
 }
 
 PGC_AVX512 inline __m512 dot_step(__m512 acc, const float *a, const float *b) {
@@ -62,20 +62,18 @@ PGC_AVX512 inline __m512 dot_step(__m512 acc, const float *a, const float *b) {
 }
 
 PGC_AVX512 float inner_product_avx512(const float *a, const float *b, std::size_t n) noexcept {
-  __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+  __m512 s0 = _mm512_setzero_ps(), s1 = s0;
   std::size_t i = 0;
-  for (; i + 64 <= n; i += 64) {
+  for (; i + 32 <= n; i += 32) {
     s0 = dot_step(s0, a + i, b + i);
     s1 = dot_step(s1, a + i + 16, b + i + 16);
-    s2 = dot_step(s2, a + i + 32, b + i + 32);
-    s3 = dot_step(s3, a + i + 48, b + i + 48);
   }
   for (; i + 16 <= n; i += 16) s0 = dot_step(s0, a + i, b + i);
   if (i < n) {
     const __mmask16 m = mask16(n - i);
     s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i), s1);
   }
-  return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
+  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
 }
 
 PGC_AVX512 inline __m512 l1_step(__m512 acc, const float *a, const float *b) {
@@ -83,13 +81,11 @@ PGC_AVX512 inline __m512 l1_step(__m512 acc, const float *a, const float *b) {
 }
 
 PGC_AVX512 float l1_avx512(const float *a, const float *b, std::size_t n) noexcept {
-  __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+  __m512 s0 = _mm512_setzero_ps(), s1 = s0;
   std::size_t i = 0;
-  for (; i + 64 <= n; i += 64) {
+  for (; i + 32 <= n; i += 32) {
     s0 = l1_step(s0, a + i, b + i);
     s1 = l1_step(s1, a + i + 16, b + i + 16);
-    s2 = l1_step(s2, a + i + 32, b + i + 32);
-    s3 = l1_step(s3, a + i + 48, b + i + 48);
   }
   for (; i + 16 <= n; i += 16) s0 = l1_step(s0, a + i, b + i);
   if (i < n) {
@@ -98,7 +94,7 @@ PGC_AVX512 float l1_avx512(const float *a, const float *b, std::size_t n) noexce
         _mm512_sub_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i));
     s1 = _mm512_add_ps(s1, _mm512_abs_ps(d));
   }
-  return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
+  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
 }
 
 PGC_AVX512 float norm_squared_avx512(const float *a, std::size_t n) noexcept {
