@@ -96,8 +96,13 @@ SELECT * FROM try($$CREATE INDEX ON h16_big USING commerce_hnsw (e embedding_l2_
 CREATE INDEX h16_big_cosine ON h16_big USING commerce_hnsw (e embedding_cosine_ops) WITH (storage = float16);
 SELECT id FROM h16_big ORDER BY e <=> '[-1,0,0]' LIMIT 1;
 
--- Unknown storage.
+-- Unknown storage: 22023 with a hint naming the valid values, on CREATE and on ALTER; the
+-- spelling of the valid ones is not case-sensitive ('Float16' is half storage: 22003 for -1e6).
 SELECT * FROM try($$CREATE INDEX ON h16_big USING commerce_hnsw (e embedding_l2_ops) WITH (storage = int8)$$);
+SELECT * FROM try($$CREATE INDEX ON h16_big USING commerce_hnsw (e embedding_l2_ops) WITH (storage = '')$$);
+SELECT * FROM try($$ALTER INDEX h16_big_cosine SET (storage = float64)$$);
+SELECT * FROM try($$CREATE INDEX ON h16_big USING commerce_hnsw (e embedding_l2_ops) WITH (storage = 'Float16')$$);
+SELECT * FROM try($$CREATE INDEX ON h16_big USING commerce_hnsw (e embedding_l2_ops) WITH (storage = 'FLOAT32')$$);
 
 RESET enable_seqscan;
 DROP TABLE h16_items, h16_queries, h16_truth, h16_big;

@@ -1,19 +1,22 @@
+// The public distance functions: each calls the kernel set chosen once for this CPU
+// (distance_kernels.h), plus the portable set and the scalar references.
 #include "core/vector/distance.h"
 
+#include <array>
 #include <cmath>
 #include <limits>
 
-// GCC's function multi-versioning: one clone per listed ISA plus a default, chosen once by an
-// ifunc resolver when the module is loaded. x86-64-v3 is AVX2+FMA (Haswell, Zen), v4 adds AVX-512.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define PGC_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define PGC_KERNEL
-#endif
+#include "core/vector/distance_kernels.h"
 
 namespace commerce::vector {
 
-PGC_KERNEL float l2_squared_distance(const float *a, const float *b, std::size_t n) noexcept {
+namespace kernels {
+
+namespace {
+
+// The portable set: loops GCC vectorises for the baseline ISA (the OpenMP SIMD reduction lets it
+// reorder the float sum across lanes).
+float l2_squared_portable(const float *a, const float *b, std::size_t n) noexcept {
   float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
   for (std::size_t i = 0; i < n; ++i) {
@@ -23,35 +26,32 @@ PGC_KERNEL float l2_squared_distance(const float *a, const float *b, std::size_t
   return sum;
 }
 
-PGC_KERNEL float inner_product(const float *a, const float *b, std::size_t n) noexcept {
+float inner_product_portable(const float *a, const float *b, std::size_t n) noexcept {
   float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
   for (std::size_t i = 0; i < n; ++i) sum += a[i] * b[i];
   return sum;
 }
 
-PGC_KERNEL float l1_distance(const float *a, const float *b, std::size_t n) noexcept {
+float l1_portable(const float *a, const float *b, std::size_t n) noexcept {
   float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
   for (std::size_t i = 0; i < n; ++i) sum += std::fabs(a[i] - b[i]);
   return sum;
 }
 
-PGC_KERNEL float norm_squared(const float *a, std::size_t n) noexcept {
-  float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-  for (std::size_t i = 0; i < n; ++i) sum += a[i] * a[i];
-  return sum;
+float norm_squared_portable(const float *a, std::size_t n) noexcept {
+  return inner_product_portable(a, a, n);
 }
 
-PGC_KERNEL double norm(const float *a, std::size_t n) noexcept {
+double norm_squared_double_portable(const float *a, std::size_t n) noexcept {
   double sum = 0.0;
 #pragma omp simd reduction(+ : sum)
   for (std::size_t i = 0; i < n; ++i) sum += static_cast<double>(a[i]) * a[i];
-  return std::sqrt(sum);
+  return sum;
 }
 
-PGC_KERNEL double cosine_distance(const float *a, const float *b, std::size_t n) noexcept {
+CosineSums cosine_sums_portable(const float *a, const float *b, std::size_t n) noexcept {
   float dot = 0.0f, na = 0.0f, nb = 0.0f;
 #pragma omp simd reduction(+ : dot, na, nb)
   for (std::size_t i = 0; i < n; ++i) {
@@ -59,9 +59,73 @@ PGC_KERNEL double cosine_distance(const float *a, const float *b, std::size_t n)
     na += a[i] * a[i];
     nb += b[i] * b[i];
   }
-  const double denom = std::sqrt(static_cast<double>(na) * static_cast<double>(nb));
+  return {dot, na, nb};
+}
+
+struct Supported {
+  std::array<const KernelSet *, 3> sets{};
+  std::size_t count = 0;
+};
+
+Supported detect() {
+  Supported s;
+  s.sets[s.count++] = &kPortable;
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (kAvx2 != nullptr && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    s.sets[s.count++] = kAvx2;
+  }
+  if (kAvx512 != nullptr && __builtin_cpu_supports("avx512f")) s.sets[s.count++] = kAvx512;
+#endif
+  return s;
+}
+
+// Detected while the library loads, before any query runs; nothing calls a distance function
+// from a static initialiser.
+const Supported supported_sets = detect();
+const KernelSet &active_set = *supported_sets.sets[supported_sets.count - 1];
+
+}  // namespace
+
+const KernelSet kPortable{"portable",          l2_squared_portable,   inner_product_portable,
+                          l1_portable,         norm_squared_portable, norm_squared_double_portable,
+                          cosine_sums_portable};
+
+std::span<const KernelSet *const> supported() {
+  return {supported_sets.sets.data(), supported_sets.count};
+}
+
+const KernelSet &active() {
+  return active_set;
+}
+
+}  // namespace kernels
+
+float l2_squared_distance(const float *a, const float *b, std::size_t n) noexcept {
+  return kernels::active_set.l2_squared(a, b, n);
+}
+
+float inner_product(const float *a, const float *b, std::size_t n) noexcept {
+  return kernels::active_set.inner_product(a, b, n);
+}
+
+float l1_distance(const float *a, const float *b, std::size_t n) noexcept {
+  return kernels::active_set.l1(a, b, n);
+}
+
+float norm_squared(const float *a, std::size_t n) noexcept {
+  return kernels::active_set.norm_squared(a, n);
+}
+
+double norm(const float *a, std::size_t n) noexcept {
+  return std::sqrt(kernels::active_set.norm_squared_double(a, n));
+}
+
+double cosine_distance(const float *a, const float *b, std::size_t n) noexcept {
+  const kernels::CosineSums s = kernels::active_set.cosine_sums(a, b, n);
+  const double denom = std::sqrt(static_cast<double>(s.norm_a) * static_cast<double>(s.norm_b));
   if (denom == 0.0) return std::numeric_limits<double>::quiet_NaN();
-  double similarity = static_cast<double>(dot) / denom;
+  double similarity = static_cast<double>(s.dot) / denom;
   // Rounding can push |cos| a hair past 1; clamp so the distance stays within [0, 2].
   if (similarity > 1.0) similarity = 1.0;
   if (similarity < -1.0) similarity = -1.0;

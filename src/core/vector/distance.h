@@ -1,11 +1,12 @@
-// Distance kernels over float32 vectors: the hot loop of exact scans, HNSW search and ranking.
+// Distance kernels over float32 vectors: the hot loop of exact scans, the SQL operators, HNSW
+// graph search and ranking. One implementation for all of them.
 //
-// Each kernel exists twice. The production version is written so that GCC vectorises it (an
-// OpenMP SIMD reduction lets the compiler reorder the float sum across lanes) and is compiled for
-// several instruction sets, picked at load time by the dynamic linker (target_clones), so one
-// Debian binary uses AVX-512 or AVX2+FMA where the CPU has them and SSE2 elsewhere. The reference
-// version is a plain sequential loop that accumulates in double: the unit tests compare the two
-// and the benchmark reports the speed-up over a scalar loop. Callers check that lengths match.
+// Each function calls one of several kernel sets (distance_kernels.h): explicit AVX-512 and
+// AVX2+FMA kernels with several accumulators and a tree reduction, and a portable loop the
+// compiler vectorises for the baseline ISA. The set is chosen once per process from the CPU, so
+// one Debian binary uses AVX-512 or AVX2 where the CPU has them. The reference versions are plain
+// sequential loops that accumulate in double: the unit tests compare every set against them and
+// the benchmark reports the speed-up over a scalar loop. Callers check that lengths match.
 #pragma once
 #include "core/pure_cpp.h"
 

@@ -26,7 +26,7 @@ struct Options {
   int32 vl_len_;
   int m;
   int ef_construction;
-  int storage;  // Storage (hnsw_page.h)
+  int storage;  // string reloption: offset of "float32" / "float16" (read with storage_of)
 };
 
 // The distance an index was built for, from its operator class's support function 1.

@@ -291,11 +291,12 @@ void build_callback(Relation, ItemPointer tid, Datum *values, bool *isnull, bool
                                static_cast<int64>(state->rows_indexed));
 }
 
+// The option was checked when it was set (check_storage in hnsw_handler.cpp).
 Storage storage_of(Relation index) {
   const Options *opts = reinterpret_cast<const Options *>(index->rd_options);
-  return opts != nullptr && opts->storage == static_cast<int>(Storage::kFloat16)
-             ? Storage::kFloat16
-             : Storage::kFloat32;
+  const char *value = opts != nullptr ? GET_STRING_RELOPTION(opts, storage) : nullptr;
+  return value != nullptr && pg_strcasecmp(value, "float16") == 0 ? Storage::kFloat16
+                                                                  : Storage::kFloat32;
 }
 
 core::Params params_of(Relation index) {

@@ -41,7 +41,7 @@ bytea *options(Datum reloptions, bool validate) {
   static const relopt_parse_elt table[] = {
       {"m", RELOPT_TYPE_INT, offsetof(Options, m)},
       {"ef_construction", RELOPT_TYPE_INT, offsetof(Options, ef_construction)},
-      {"storage", RELOPT_TYPE_ENUM, offsetof(Options, storage)},
+      {"storage", RELOPT_TYPE_STRING, offsetof(Options, storage)},
   };
   return static_cast<bytea *>(build_reloptions(reloptions, validate, options_kind, sizeof(Options),
                                                table, lengthof(table)));
@@ -82,6 +82,19 @@ bool validate_opclass(Oid) {
   return true;
 }
 
+// PostgreSQL's enum reloptions reject a bad value with the valid ones in a detail and no hint,
+// so storage is a string option checked here, on CREATE INDEX and ALTER INDEX ... SET alike.
+void check_storage(const char *value) {
+  if (value == nullptr || pg_strcasecmp(value, "float32") == 0 ||
+      pg_strcasecmp(value, "float16") == 0) {
+    return;
+  }
+  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                  errmsg("invalid storage \"%s\" for a commerce_hnsw index", value),
+                  errhint("Use storage = float32 (the default, exact vectors) or storage = "
+                          "float16 (half the space, answers re-ranked exactly).")));
+}
+
 char *phase_name(int64 phase) {
   switch (phase) {
     case PROGRESS_CREATEIDX_SUBPHASE_INITIALIZE:
@@ -118,14 +131,9 @@ void init() {
                     core::kDefaultEfConstruction, core::kMinEfConstruction,
                     core::kMaxEfConstruction, AccessExclusiveLock);
   // Read at build only (the meta page records it): changing it later needs a REINDEX.
-  static relopt_enum_elt_def storage_values[] = {
-      {"float32", static_cast<int>(Storage::kFloat32)},
-      {"float16", static_cast<int>(Storage::kFloat16)},
-      {nullptr, 0},
-  };
-  add_enum_reloption(options_kind, "storage", "How vectors are stored in the index", storage_values,
-                     static_cast<int>(Storage::kFloat32),
-                     "Valid values are \"float32\" and \"float16\".", AccessExclusiveLock);
+  add_string_reloption(options_kind, "storage",
+                       "How vectors are stored in the index: float32 or float16", "float32",
+                       check_storage, AccessExclusiveLock);
   DefineCustomIntVariable("commerce.hnsw_ef_search",
                           "Candidate list size of commerce_hnsw index scans.",
                           "Larger is slower and finds more of the true nearest neighbours.",
