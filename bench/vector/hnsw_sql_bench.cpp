@@ -197,7 +197,7 @@ void top10_rows(const AnnData &data, const std::vector<std::vector<int>> &truth,
     exec("SET commerce.hnsw_ef_search = " + std::to_string(ef));
     run_queries(data, "knn", truth, 50);  // warm the cache
     const Run r = run_queries(data, "knn", truth, data.query_count());
-    std::printf("| %s | %d | %.3f | %.0f | %.3f | %.3f | %zu/%zu |\n", label, ef, r.recall, r.qps,
+    std::printf("| %s | %d | %.4f | %.0f | %.3f | %.3f | %zu/%zu |\n", label, ef, r.recall, r.qps,
                 r.median_ms, r.cpu_ms, r.short_answers, data.query_count());
   }
 }
@@ -245,7 +245,7 @@ void bench(const AnnData &data) {
   for (int ef : kEfSearch) {
     exec("SET commerce.hnsw_ef_search = " + std::to_string(ef));
     const Run r = run_queries(data, "knn_filtered", ftruth, data.query_count());
-    std::printf("| top-10, 10%% filter | %d | %.3f | %.0f | %.3f | %.3f | %zu/%zu |\n", ef,
+    std::printf("| top-10, 10%% filter | %d | %.4f | %.0f | %.3f | %.3f | %zu/%zu |\n", ef,
                 r.recall, r.qps, r.median_ms, r.cpu_ms, r.short_answers, data.query_count());
   }
   // The same index with its vectors stored as float16, re-ranked on the table's floats.
