@@ -3,15 +3,14 @@
 #include <new>
 
 #include "pg/recs/catalog_cache.h"
+#include "pg/cache/table_watch.h"
 #include "pg/spi_plan.h"
 
 extern "C" {
 #include "access/xact.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
-#include "utils/inval.h"
-#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 }
@@ -43,22 +42,12 @@ MemoryContext cache_context = nullptr;  // everything below; reset when stale
 CategoryTable categories{};
 CachedRule *rules = nullptr;  // NULL: not read since the last reset
 int rule_count = 0;
-bool stale = true;
 bool filling = false;  // set while the category table is being filled: an error leaves it half done
-Oid facets_relid = InvalidOid, rules_relid = InvalidOid;
+const char *const kCatalogTables[] = {"product_facets", "recommendation_rules"};
+TableWatch catalog{kCatalogTables, 2};
 
 SPIPlanPtr categories_plan = nullptr;
 SPIPlanPtr rules_plan = nullptr;
-
-// An invalidation of either table (the trigger's, DDL, ANALYZE) or of every relation makes both
-// caches stale; forgetting the relation ids makes the next call look them up again (after DROP
-// EXTENSION and CREATE EXTENSION they differ).
-void invalidate(Datum, Oid relid) {
-  if (relid == InvalidOid || relid == facets_relid || relid == rules_relid) {
-    stale = true;
-    facets_relid = rules_relid = InvalidOid;
-  }
-}
 
 void allocate_categories(uint64 capacity) {
   categories.product =
@@ -108,7 +97,6 @@ uint64 enter(int64 product) {
 
 void reset() {
   if (cache_context == nullptr) {
-    CacheRegisterRelcacheCallback(invalidate, static_cast<Datum>(0));
     cache_context = AllocSetContextCreate(TopMemoryContext, "commerce.recommend catalogue cache",
                                           ALLOCSET_DEFAULT_SIZES);
   }
@@ -128,7 +116,7 @@ void run_latest(SPIPlanPtr plan, Datum *values, const char *what) {
                            InvalidSnapshot, true, false, 0) != SPI_OK_SELECT) {
     elog(ERROR, "reading %s failed", what);
   }
-  if (parallel) stale = true;
+  if (parallel) mark_changed(&catalog);
 }
 
 Datum column(int row, int col, bool *isnull) {
@@ -186,15 +174,9 @@ void read_rules() {
 }  // namespace
 
 void catalog_cache_begin() {
-  AcceptInvalidationMessages();
-  if (facets_relid == InvalidOid || rules_relid == InvalidOid) {
-    const Oid schema = get_namespace_oid("commerce", false);
-    facets_relid = get_relname_relid("product_facets", schema);
-    rules_relid = get_relname_relid("recommendation_rules", schema);
-  }
-  if (stale || filling || categories.used == nullptr || categories.count >= kMaxCachedProducts) {
+  const bool changed = take_changes(&catalog);
+  if (changed || filling || categories.used == nullptr || categories.count >= kMaxCachedProducts) {
     reset();
-    stale = false;
     filling = false;
   }
 }

@@ -3,14 +3,12 @@
 #include <cstring>
 
 #include "pg/recs/model_cache.h"
+#include "pg/cache/table_watch.h"
 #include "pg/spi_plan.h"
 
 extern "C" {
 #include "access/xact.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "utils/inval.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 }
@@ -32,22 +30,11 @@ struct Entry {
 
 Entry entries[kSlots];
 int next_victim = 0;
-bool stale = true;
-bool registered = false;
-Oid models_relid = InvalidOid;
+const char *const kModelTables[] = {"models"};
+TableWatch models{kModelTables, 1};
 
 SPIPlanPtr by_id_plan = nullptr;
 SPIPlanPtr by_name_plan = nullptr;
-
-// An invalidation of commerce.models (the trigger's, DDL, ANALYZE) or of every relation empties
-// the cache; forgetting the relation id makes the next call look it up again (it differs after
-// DROP EXTENSION and CREATE EXTENSION).
-void invalidate(Datum, Oid relid) {
-  if (relid == InvalidOid || relid == models_relid) {
-    stale = true;
-    models_relid = InvalidOid;
-  }
-}
 
 void clear() {
   for (Entry &e : entries) {
@@ -98,7 +85,7 @@ bool look_up(bool by_id, int64 model_id, const text *name, ServedModel *out) {
                            InvalidSnapshot, true, false, 1) != SPI_OK_SELECT) {
     elog(ERROR, "reading the model failed");
   }
-  if (parallel) stale = true;
+  if (parallel) mark_changed(&models);
   if (SPI_processed == 0) return false;
   bool isnull = false;
   out->id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -111,18 +98,7 @@ bool look_up(bool by_id, int64 model_id, const text *name, ServedModel *out) {
 
 bool cached_serving_model(bool by_id, int64 model_id, const text *name, ServedModel *out) {
   if (!by_id && name == nullptr) return false;
-  if (!registered) {
-    CacheRegisterRelcacheCallback(invalidate, static_cast<Datum>(0));
-    registered = true;
-  }
-  AcceptInvalidationMessages();
-  if (models_relid == InvalidOid) {
-    models_relid = get_relname_relid("models", get_namespace_oid("commerce", false));
-  }
-  if (stale) {
-    clear();
-    stale = false;
-  }
+  if (take_changes(&models)) clear();
   for (const Entry &e : entries) {
     if (matches(e, by_id, model_id, name)) {
       *out = e.model;

@@ -5,14 +5,12 @@
 #include <map>
 
 #include "core/error.h"
+#include "pg/cache/table_watch.h"
 #include "pg/spi_plan.h"
 
 extern "C" {
 #include "access/xact.h"
-#include "catalog/namespace.h"
 #include "executor/spi.h"
-#include "utils/inval.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 }
@@ -23,26 +21,15 @@ namespace {
 
 // The rules are cached per backend: reading the table through SPI on every scan cost about 3% of
 // a short top-10 query. The statement trigger synonyms_cache (sql/21_text_synonyms.sql)
-// invalidates the table's relcache entry on every change, and the callback below marks the cache
+// invalidates the table's relcache entry on every change, and the TableWatch below marks the cache
 // stale; the next read takes in pending invalidations first, so it never returns rows older than
 // the last change committed before it started.
 MemoryContext rows_context = nullptr;  // the cached rows; NULL: none yet
 SynonymRows cached_rows{0, nullptr, nullptr, nullptr, 0};
 uint64 generation = 0;
-bool stale = true;
 bool reading = false;  // set while reading: an error leaves the cache to be read again
-bool callback_registered = false;
-Oid synonyms_relid = InvalidOid;
-
-// An invalidation of the table (the trigger's, DDL) or of every relation makes the rows stale;
-// forgetting the relation id makes the next read look it up again (it differs after DROP
-// EXTENSION and CREATE EXTENSION).
-void invalidate(Datum, Oid relid) {
-  if (relid == InvalidOid || relid == synonyms_relid) {
-    stale = true;
-    synonyms_relid = InvalidOid;
-  }
-}
+const char *const kSynonymTables[] = {"synonyms"};
+TableWatch synonyms{kSynonymTables, 1};
 
 // Parsed and planned once per backend: parsing and planning took a quarter of a short top-10
 // query's time when the table was read on every scan. The plan cache re-plans it when the table
@@ -99,7 +86,7 @@ void read_rows() {
     rows.two_way[i] = !null && DatumGetBool(two_way);
   }
   SPI_finish();
-  if (parallel) stale = true;
+  if (parallel) mark_changed(&synonyms);
   if (rows_context != nullptr && same_rows(rows, cached_rows)) {
     MemoryContextDelete(fresh);
     return;
@@ -114,17 +101,9 @@ void read_rows() {
 }  // namespace
 
 SynonymRows read_synonyms() {
-  if (!callback_registered) {
-    CacheRegisterRelcacheCallback(invalidate, static_cast<Datum>(0));
-    callback_registered = true;
-  }
-  AcceptInvalidationMessages();
-  if (synonyms_relid == InvalidOid)
-    synonyms_relid = get_relname_relid("synonyms", get_namespace_oid("commerce", false));
-  // Without the table's id no invalidation can be matched to it: read every time then.
-  if (stale || reading || rows_context == nullptr || synonyms_relid == InvalidOid) {
-    // Cleared first: an invalidation taken in while reading makes the next call read again.
-    stale = false;
+  // take_changes clears the flag first: an invalidation taken in while reading makes the next
+  // call read again.
+  if (take_changes(&synonyms) || reading || rows_context == nullptr) {
     reading = true;
     read_rows();
     reading = false;
