@@ -59,8 +59,20 @@ bool visible(const ServedModel &model) {
 }
 
 // The lookup with the latest snapshot, after pending invalidations were taken in: a cached
-// answer is never older than the last committed change this backend was told about.
+// answer is never older than the last committed change this backend was told about. During a
+// parallel query PostgreSQL allows no new snapshot: the statement's then answers this call only,
+// and the cache starts afresh at the next.
 bool look_up(bool by_id, int64 model_id, const text *name, ServedModel *out) {
+  const bool parallel = IsInParallelMode();
+  const bool found =
+      find_model(by_id, model_id, name, parallel ? InvalidSnapshot : GetLatestSnapshot(), out);
+  if (parallel) mark_changed(&models);
+  return found;
+}
+
+}  // namespace
+
+bool find_model(bool by_id, int64 model_id, const text *name, Snapshot snapshot, ServedModel *out) {
   Datum values[1];
   SPIPlanPtr plan;
   if (by_id) {
@@ -78,14 +90,10 @@ bool look_up(bool by_id, int64 model_id, const text *name, ServedModel *out) {
                                    1, types);
     values[0] = PointerGetDatum(name);
   }
-  // During a parallel query PostgreSQL allows no new snapshot: the statement's answers this call
-  // only, and the cache starts afresh at the next.
-  const bool parallel = IsInParallelMode();
-  if (SPI_execute_snapshot(plan, values, nullptr, parallel ? InvalidSnapshot : GetLatestSnapshot(),
-                           InvalidSnapshot, true, false, 1) != SPI_OK_SELECT) {
+  if (SPI_execute_snapshot(plan, values, nullptr, snapshot, InvalidSnapshot, true, false, 1) !=
+      SPI_OK_SELECT) {
     elog(ERROR, "reading the model failed");
   }
-  if (parallel) mark_changed(&models);
   if (SPI_processed == 0) return false;
   bool isnull = false;
   out->id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -93,8 +101,6 @@ bool look_up(bool by_id, int64 model_id, const text *name, ServedModel *out) {
       SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
   return true;
 }
-
-}  // namespace
 
 bool cached_serving_model(bool by_id, int64 model_id, const text *name, ServedModel *out) {
   if (!by_id && name == nullptr) return false;

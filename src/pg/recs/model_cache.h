@@ -12,12 +12,21 @@
 
 #include "pg/pg_headers.h"
 
+extern "C" {
+#include "utils/snapshot.h"
+}
+
 namespace commerce::pg::recs {
 
 struct ServedModel {
   int64 id;
   TransactionId version;  // xmin of the commerce.models row (keys the list caches)
 };
+
+// The model to serve as `snapshot` sees it (InvalidSnapshot: the calling statement's):
+// `model_id` when by_id (any status but retired), else the active version of `name`. False when
+// there is none. Plain C: may raise ERROR.
+bool find_model(bool by_id, int64 model_id, const text *name, Snapshot snapshot, ServedModel *out);
 
 // The model to serve: `model_id` when by_id (any status but retired), else the active version of
 // `name` (NULL: none). False when the cache cannot answer for this statement's snapshot (no such

@@ -50,16 +50,11 @@ static_assert(std::is_trivially_destructible_v<commerce::recs::StageTwoParams>);
 // The blend's buffers, kept for the life of the backend (see BlendScratch).
 commerce::recs::BlendScratch blend_scratch;
 
-SPIPlanPtr model_by_id_plan = nullptr;
-SPIPlanPtr model_by_name_plan = nullptr;
 SPIPlanPtr history_plans[3] = {nullptr, nullptr, nullptr};  // user, session, both
 SPIPlanPtr feed_plan = nullptr;
 SPIPlanPtr availability_plan = nullptr;
 
-struct Model {
-  int64 id;
-  TransactionId version;
-};
+using Model = reads::ServedModel;
 
 // Runs a kept plan; the rows are in SPI_tuptable.
 void run(SPIPlanPtr plan, Datum *values, const char *nulls, const char *what) {
@@ -76,44 +71,23 @@ Datum column(int row, int col, bool *isnull) {
 // of `model`; its commerce.models row's xmin keys the popularity cache. Usually from the
 // per-backend cache (model_cache.h); else looked up under the statement's snapshot.
 Model serving_model(const RecommendRequest &r) {
-  reads::ServedModel cached;
-  if (reads::cached_serving_model(r.has_model_id, r.model_id, r.model, &cached)) {
-    return Model{cached.id, cached.version};
-  }
+  Model model;
+  if (reads::cached_serving_model(r.has_model_id, r.model_id, r.model, &model)) return model;
+  const bool found =
+      (r.has_model_id || r.model != nullptr) &&
+      reads::find_model(r.has_model_id, r.model_id, r.model, InvalidSnapshot, &model);
+  if (found) return model;
   if (r.has_model_id) {
-    Oid types[1] = {INT8OID};
-    commerce::pg::keep_plan(model_by_id_plan,
-                            "SELECT m.model_id, m.xmin FROM commerce.models m"
-                            " WHERE m.model_id = $1 AND m.status <> 'retired'",
-                            1, types);
-    Datum values[1] = {Int64GetDatum(r.model_id)};
-    run(model_by_id_plan, values, nullptr, "the model");
-    if (SPI_processed == 0) {
-      ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                      errmsg("model " INT64_FORMAT " does not exist or is retired", r.model_id),
-                      errhint("See commerce.models for the versions that can serve.")));
-    }
-  } else {
-    if (r.model != nullptr) {
-      Oid types[1] = {TEXTOID};
-      commerce::pg::keep_plan(model_by_name_plan,
-                              "SELECT m.model_id, m.xmin FROM commerce.models m"
-                              " WHERE m.name = $1 AND m.status = 'active'",
-                              1, types);
-      Datum values[1] = {PointerGetDatum(r.model)};
-      run(model_by_name_plan, values, nullptr, "the model");
-    }
-    if (r.model == nullptr || SPI_processed == 0) {
-      const char *name = r.model == nullptr ? "" : text_to_cstring(r.model);
-      ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                      errmsg("recommender %s has no active model",
-                             r.model == nullptr ? "NULL" : quote_literal_cstr(name)),
-                      errhint("Train one with commerce.train_recommender(%s).",
-                              quote_literal_cstr(name))));
-    }
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("model " INT64_FORMAT " does not exist or is retired", r.model_id),
+                    errhint("See commerce.models for the versions that can serve.")));
   }
-  bool isnull = false;
-  return Model{DatumGetInt64(column(0, 1, &isnull)), DatumGetTransactionId(column(0, 2, &isnull))};
+  const char *name = r.model == nullptr ? "" : text_to_cstring(r.model);
+  ereport(ERROR,
+          (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+           errmsg("recommender %s has no active model",
+                  r.model == nullptr ? "NULL" : quote_literal_cstr(name)),
+           errhint("Train one with commerce.train_recommender(%s).", quote_literal_cstr(name))));
 }
 
 int64 *array_items(ArrayType *a, int *n) {
