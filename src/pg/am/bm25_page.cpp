@@ -1,5 +1,6 @@
 // Page operations of the commerce_bm25 index (layout in bm25_page.h).
 #include "pg/am/bm25_page.h"
+#include "pg/am/logged_page.h"
 
 #include <cstring>
 
@@ -90,21 +91,12 @@ void read_meta(Relation index, MetaData *meta) {
 }
 
 void write_meta(Relation index, const MetaData *meta) {
-  Buffer buffer = ReadBuffer(index, kMetaBlock);
-  LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
-  GenericXLogState *state = GenericXLogStart(index);
-  put_meta(GenericXLogRegisterBuffer(state, buffer, 0), meta);
-  GenericXLogFinish(state);
-  UnlockReleaseBuffer(buffer);
+  write_logged_page(index, MAIN_FORKNUM, kMetaBlock, 0, [&](Page page) { put_meta(page, meta); });
 }
 
 void create_meta(Relation index, ForkNumber fork, const MetaData *meta) {
-  Buffer buffer = ReadBufferExtended(index, fork, P_NEW, RBM_NORMAL, nullptr);
-  LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
-  GenericXLogState *state = GenericXLogStart(index);
-  put_meta(GenericXLogRegisterBuffer(state, buffer, GENERIC_XLOG_FULL_IMAGE), meta);
-  GenericXLogFinish(state);
-  UnlockReleaseBuffer(buffer);
+  write_logged_page(index, fork, P_NEW, GENERIC_XLOG_FULL_IMAGE,
+                    [&](Page page) { put_meta(page, meta); });
 }
 
 void lock_writers(Relation index) {

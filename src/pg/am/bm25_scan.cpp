@@ -17,6 +17,7 @@
 #include "pg/am/bm25_current_row.h"
 #include "pg/am/bm25_query.h"
 #include "pg/am/bm25_storage.h"
+#include "pg/am/scan_keys.h"
 #include "pg/guard.h"
 
 extern "C" {
@@ -182,11 +183,7 @@ IndexScanDesc begin_scan(Relation index, int nkeys, int norderbys) {
   so->cleanup.arg = so;
   MemoryContextRegisterResetCallback(CurrentMemoryContext, &so->cleanup);
   scan->opaque = so;
-  if (norderbys > 0) {
-    scan->xs_orderbyvals = static_cast<Datum *>(palloc0(sizeof(Datum) * norderbys));
-    scan->xs_orderbynulls = static_cast<bool *>(palloc(sizeof(bool) * norderbys));
-    for (int i = 0; i < norderbys; ++i) scan->xs_orderbynulls[i] = true;
-  }
+  allocate_order_by_slots(scan, norderbys);
   return scan;
 }
 
@@ -194,9 +191,7 @@ void rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey orderbys, int n
   ScanOpaque *so = static_cast<ScanOpaque *>(scan->opaque);
   free_work(so);
   so->started = false;
-  if (keys != nullptr && nkeys > 0) memmove(scan->keyData, keys, sizeof(ScanKeyData) * nkeys);
-  if (orderbys != nullptr && norderbys > 0)
-    memmove(scan->orderByData, orderbys, sizeof(ScanKeyData) * norderbys);
+  copy_scan_keys(scan, keys, nkeys, orderbys, norderbys);
 }
 
 bool get_tuple(IndexScanDesc scan, ScanDirection) {

@@ -1,6 +1,7 @@
 // Page operations of commerce_hnsw (see hnsw_page.h). Plain PostgreSQL code: no C++ object with
 // a destructor is alive in these frames, so an ERROR raised here may longjmp through them.
 #include "pg/am/hnsw_page.h"
+#include "pg/am/logged_page.h"
 
 #include "core/vector/hnsw/half.h"
 #include "core/vector/hnsw/params.h"
@@ -139,21 +140,12 @@ void read_meta(Relation index, MetaData *meta) {
 }
 
 void write_meta(Relation index, const MetaData *meta) {
-  Buffer buffer = ReadBuffer(index, kMetaBlock);
-  LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
-  GenericXLogState *state = GenericXLogStart(index);
-  put_meta(GenericXLogRegisterBuffer(state, buffer, 0), meta);
-  GenericXLogFinish(state);
-  UnlockReleaseBuffer(buffer);
+  write_logged_page(index, MAIN_FORKNUM, kMetaBlock, 0, [&](Page page) { put_meta(page, meta); });
 }
 
 void create_meta(Relation index, ForkNumber fork, const MetaData *meta) {
-  Buffer buffer = ReadBufferExtended(index, fork, P_NEW, RBM_NORMAL, nullptr);
-  LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
-  GenericXLogState *state = GenericXLogStart(index);
-  put_meta(GenericXLogRegisterBuffer(state, buffer, GENERIC_XLOG_FULL_IMAGE), meta);
-  GenericXLogFinish(state);
-  UnlockReleaseBuffer(buffer);
+  write_logged_page(index, fork, P_NEW, GENERIC_XLOG_FULL_IMAGE,
+                    [&](Page page) { put_meta(page, meta); });
 }
 
 void read_element(Relation index, NodeId id, char *dest, std::size_t capacity) {

@@ -18,6 +18,7 @@
 #include "pg/am/hnsw_am.h"
 #include "pg/am/hnsw_graph_pages.h"
 #include "pg/am/hnsw_visited.h"
+#include "pg/am/scan_keys.h"
 #include "pg/guard.h"
 #include "pg/types/embedding.h"
 
@@ -162,11 +163,7 @@ IndexScanDesc begin_scan(Relation index, int nkeys, int norderbys) {
   MemoryContextRegisterResetCallback(CurrentMemoryContext, &so->cleanup);
   scan->opaque = so;
   // Lower bounds for the executor's re-ranking (storage = float16).
-  if (norderbys > 0) {
-    scan->xs_orderbyvals = static_cast<Datum *>(palloc0(sizeof(Datum) * norderbys));
-    scan->xs_orderbynulls = static_cast<bool *>(palloc(sizeof(bool) * norderbys));
-    for (int i = 0; i < norderbys; ++i) scan->xs_orderbynulls[i] = true;
-  }
+  allocate_order_by_slots(scan, norderbys);
   return scan;
 }
 
@@ -174,9 +171,7 @@ void rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey orderbys, int n
   ScanOpaque *so = static_cast<ScanOpaque *>(scan->opaque);
   free_work(so);
   so->started = false;
-  if (keys != nullptr && nkeys > 0) memmove(scan->keyData, keys, sizeof(ScanKeyData) * nkeys);
-  if (orderbys != nullptr && norderbys > 0)
-    memmove(scan->orderByData, orderbys, sizeof(ScanKeyData) * norderbys);
+  copy_scan_keys(scan, keys, nkeys, orderbys, norderbys);
 }
 
 bool get_tuple(IndexScanDesc scan, ScanDirection) {
