@@ -2,9 +2,11 @@
 #include "pg/cache/table_watch.h"
 
 extern "C" {
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 }
 
 namespace commerce::pg {
@@ -54,6 +56,12 @@ bool take_changes(TableWatch *watch) {
   const bool changed = watch->changed;
   watch->changed = false;
   return changed;
+}
+
+Snapshot snapshot_for_reading(TableWatch *watch) {
+  if (!IsInParallelMode()) return GetLatestSnapshot();
+  watch->changed = true;
+  return InvalidSnapshot;
 }
 
 }  // namespace commerce::pg

@@ -8,6 +8,10 @@
 
 #include "pg/pg_headers.h"
 
+extern "C" {
+#include "utils/snapshot.h"
+}
+
 namespace commerce::pg {
 
 constexpr int kMaxWatchedTables = 4;
@@ -26,9 +30,11 @@ struct TableWatch {
 // matched to it, so the answer is then always true. May raise ERROR.
 bool take_changes(TableWatch *watch);
 
-// Makes the next take_changes answer true, e.g. after rows were read that must not be kept.
-inline void mark_changed(TableWatch *watch) {
-  watch->changed = true;
-}
+// The snapshot to read the watched tables with, after take_changes: the latest, so that every
+// change committed before the invalidations just taken in is visible (and this transaction's own
+// earlier commands). During a parallel query PostgreSQL allows no new snapshot: then
+// InvalidSnapshot (the calling statement's), and the watch is marked changed, so that rows read
+// with it serve this call only.
+Snapshot snapshot_for_reading(TableWatch *watch);
 
 }  // namespace commerce::pg

@@ -7,12 +7,10 @@
 #include "pg/spi_plan.h"
 
 extern "C" {
-#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 #include "utils/memutils.h"
-#include "utils/snapmgr.h"
 }
 
 namespace commerce::pg::recs {
@@ -106,17 +104,12 @@ void reset() {
   rule_count = 0;
 }
 
-// Runs a kept plan with the latest snapshot: rows committed before the invalidations this call
-// took in are all visible. During a parallel query (in the leader while workers run) PostgreSQL
-// allows no new snapshot: the rows are then read with the statement's snapshot and serve this
-// call only (the next call starts the caches afresh).
+// Runs a kept plan with the snapshot the watch gives (the latest, see snapshot_for_reading).
 void run_latest(SPIPlanPtr plan, Datum *values, const char *what) {
-  const bool parallel = IsInParallelMode();
-  if (SPI_execute_snapshot(plan, values, nullptr, parallel ? InvalidSnapshot : GetLatestSnapshot(),
-                           InvalidSnapshot, true, false, 0) != SPI_OK_SELECT) {
+  if (SPI_execute_snapshot(plan, values, nullptr, snapshot_for_reading(&catalog), InvalidSnapshot,
+                           true, false, 0) != SPI_OK_SELECT) {
     elog(ERROR, "reading %s failed", what);
   }
-  if (parallel) mark_changed(&catalog);
 }
 
 Datum column(int row, int col, bool *isnull) {

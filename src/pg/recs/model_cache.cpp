@@ -59,15 +59,10 @@ bool visible(const ServedModel &model) {
 }
 
 // The lookup with the latest snapshot, after pending invalidations were taken in: a cached
-// answer is never older than the last committed change this backend was told about. During a
-// parallel query PostgreSQL allows no new snapshot: the statement's then answers this call only,
-// and the cache starts afresh at the next.
+// answer is never older than the last committed change this backend was told about (see
+// snapshot_for_reading for parallel queries).
 bool look_up(bool by_id, int64 model_id, const text *name, ServedModel *out) {
-  const bool parallel = IsInParallelMode();
-  const bool found =
-      find_model(by_id, model_id, name, parallel ? InvalidSnapshot : GetLatestSnapshot(), out);
-  if (parallel) mark_changed(&models);
-  return found;
+  return find_model(by_id, model_id, name, snapshot_for_reading(&models), out);
 }
 
 }  // namespace

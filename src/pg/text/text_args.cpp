@@ -9,10 +9,8 @@
 #include "pg/spi_plan.h"
 
 extern "C" {
-#include "access/xact.h"
 #include "executor/spi.h"
 #include "utils/memutils.h"
-#include "utils/snapmgr.h"
 }
 
 namespace commerce::pg {
@@ -55,18 +53,16 @@ bool same_rows(const SynonymRows &a, const SynonymRows &b) {
 // Reads the table with the latest snapshot (every change committed before the invalidations just
 // taken in is visible, as are this transaction's own earlier commands) into a new context, which
 // becomes the cache only once the read succeeded; on error it goes with the caller's context.
-// During a parallel query (in a worker, or in the leader while workers run) PostgreSQL allows no
-// new snapshot: the rows are then read with the statement's snapshot, as before the cache, and
-// not trusted past this call. Unchanged rows keep their generation, so the analyzers' maps of
-// them are not built again.
+// During a parallel query the statement's snapshot is used and the rows serve this call only
+// (snapshot_for_reading). Unchanged rows keep their generation, so the analyzers' maps of them
+// are not built again.
 void read_rows() {
-  const bool parallel = IsInParallelMode();
   MemoryContext fresh =
       AllocSetContextCreate(CurrentMemoryContext, "commerce.synonyms cache", ALLOCSET_SMALL_SIZES);
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  const int rc = SPI_execute_snapshot(synonyms_plan(), nullptr, nullptr,
-                                      parallel ? InvalidSnapshot : GetLatestSnapshot(),
-                                      InvalidSnapshot, true, false, 0);
+  const int rc =
+      SPI_execute_snapshot(synonyms_plan(), nullptr, nullptr, snapshot_for_reading(&synonyms),
+                           InvalidSnapshot, true, false, 0);
   if (rc != SPI_OK_SELECT)
     elog(ERROR, "could not read commerce.synonyms: %s", SPI_result_code_string(rc));
   const int n = static_cast<int>(SPI_processed);
@@ -86,7 +82,6 @@ void read_rows() {
     rows.two_way[i] = !null && DatumGetBool(two_way);
   }
   SPI_finish();
-  if (parallel) mark_changed(&synonyms);
   if (rows_context != nullptr && same_rows(rows, cached_rows)) {
     MemoryContextDelete(fresh);
     return;
