@@ -297,36 +297,46 @@ float element_distance(Relation index, NodeId id, const float *query, const Layo
 void element_distances(Relation index, const NodeId *ids, std::size_t count, const float *query,
                        const Layout &layout, commerce::vector::hnsw::Metric metric,
                        ElementHeader *headers, float *out, BufferHints *hints) {
-  // Visit the elements grouped by block (insertion sort of positions: count <= 2m).
-  std::uint16_t order[2 * commerce::vector::hnsw::kMaxM];
-  for (std::size_t i = 0; i < count; ++i) {
-    std::size_t j = i;
-    while (j > 0 && node_block(ids[order[j - 1]]) > node_block(ids[i])) {
-      order[j] = order[j - 1];
-      --j;
-    }
-    order[j] = static_cast<std::uint16_t>(i);
-  }
   if (hints != nullptr) prefetch_elements(ids, count, hints, layout.vector_bytes());
+  // The elements' pages are pinned and share-locked a few at a time, and the distances of the
+  // elements on them computed before any is released: pinning and locking are atomic
+  // instructions, which the CPU does not reorder with loads, so interleaving them with each
+  // page's distances made every element's cache misses wait for the previous page's (a third of
+  // a scan's time). At most kPagesAtOnce pins are held, so that they stay in the backend's fixed
+  // array of private reference counts (8 entries) rather than overflowing into its hash table.
+  // Holding several share locks cannot deadlock: writers of this index hold one buffer lock at a
+  // time (hnsw_vacuum.cpp, patch_element, append_element).
+  constexpr std::size_t kPagesAtOnce = 6;
+  Buffer buffers[kPagesAtOnce];
+  BlockNumber blocks[kPagesAtOnce];
+  std::uint8_t page_of[2 * commerce::vector::hnsw::kMaxM];
   for (std::size_t start = 0; start < count;) {
-    const BlockNumber block = node_block(ids[order[start]]);
-    Buffer buffer = pin_block(index, block, hints);
-    LockBuffer(buffer, BUFFER_LOCK_SHARE);
-    Page page = BufferGetPage(buffer);
-    const OffsetNumber max = PageGetMaxOffsetNumber(page);
-    std::size_t end = start;
-    for (; end < count && node_block(ids[order[end]]) == block; ++end) {
-      const std::size_t i = order[end];
+    std::size_t pages = 0, end = start;
+    for (; end < count; ++end) {
+      const BlockNumber block = node_block(ids[end]);
+      std::size_t p = 0;
+      while (p < pages && blocks[p] != block) ++p;
+      if (p == pages) {
+        if (pages == kPagesAtOnce) break;
+        blocks[p] = block;
+        buffers[p] = pin_block(index, block, hints);
+        LockBuffer(buffers[p], BUFFER_LOCK_SHARE);
+        ++pages;
+      }
+      page_of[end] = static_cast<std::uint8_t>(p);
+    }
+    for (std::size_t i = start; i < end; ++i) {
+      const Page page = BufferGetPage(buffers[page_of[i]]);
       const OffsetNumber offset = node_offset(ids[i]);
-      if (offset < FirstOffsetNumber || offset > max) {
-        UnlockReleaseBuffer(buffer);
+      if (offset < FirstOffsetNumber || offset > PageGetMaxOffsetNumber(page)) {
+        for (std::size_t p = 0; p < pages; ++p) UnlockReleaseBuffer(buffers[p]);
         corrupted(index, ids[i]);
       }
       const char *item = static_cast<const char *>(PageGetItem(page, PageGetItemId(page, offset)));
       if (headers != nullptr) std::memcpy(&headers[i], item, sizeof(ElementHeader));
       out[i] = item_distance(item, query, layout, metric);
     }
-    UnlockReleaseBuffer(buffer);
+    for (std::size_t p = 0; p < pages; ++p) UnlockReleaseBuffer(buffers[p]);
     start = end;
   }
 }

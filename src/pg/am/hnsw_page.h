@@ -154,7 +154,8 @@ void read_element(Relation index, NodeId id, char *dest, std::size_t capacity);
 float element_distance(Relation index, NodeId id, const float *query, const Layout &layout,
                        commerce::vector::hnsw::Metric metric, ElementHeader *header,
                        BufferHints *hints = nullptr, float *norm = nullptr);
-// element_distance for `count` elements, locking each page once for all of its elements.
+// element_distance for `count` elements, a few pages at a time: up to six pages are pinned and
+// share-locked together, their elements' distances computed, then all six released.
 // `headers` may be nullptr.
 void element_distances(Relation index, const NodeId *ids, std::size_t count, const float *query,
                        const Layout &layout, commerce::vector::hnsw::Metric metric,
