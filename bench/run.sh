@@ -64,9 +64,11 @@ fi
 
 if [ "$what" = all ] || [ "$what" = exact ]; then
   dir=${PGC_BENCH_WORK:-/tmp/pg_commerce-bench}
-  bench_server "$dir" 55433
+  port=${PGC_BENCH_PORT:-55433}
+  bench_server "$dir" "$port"
   log "Exact top-10 through SQL"
-  as_postgres "$PGC_BUILD/bench/bench_exact_scan" "host=$dir port=55433 dbname=postgres user=postgres"
+  as_postgres "$PGC_BUILD/bench/bench_exact_scan" "host=$dir port=$port dbname=postgres user=postgres"
+  stop_server "$dir" # frees the port for the next benchmark of "all", which may use the same one
 fi
 
 if [ "$what" = all ] || [ "$what" = topk ]; then
