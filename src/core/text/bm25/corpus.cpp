@@ -116,6 +116,8 @@ class SegmentTermCursor final : public Cursor {
   }
 
   // The current document's positions and length (phrases).
+  std::uint64_t blocks_decoded() const override { return decoded_; }
+
   std::span<const std::uint32_t> positions() { return block_.positions(i_); }
   double length() const { return block_.lengths[i_]; }
 
@@ -144,6 +146,7 @@ class SegmentTermCursor final : public Cursor {
     if (p_ >= parts_.size()) return;
     if (loaded_p_ == p_ && loaded_b_ == b_) return;
     block_.load(*parts_[p_].segment->bytes, parts_[p_].entry->postings, skips_of(p_)[b_]);
+    ++decoded_;
     block_scores_ready_ = false;
     block_score_calls_ = 0;
     loaded_p_ = p_;
@@ -180,6 +183,7 @@ class SegmentTermCursor final : public Cursor {
   mutable std::uint32_t block_score_calls_ = 0;
   std::size_t bound_p_ = SIZE_MAX, bound_b_ = SIZE_MAX;  // the block block_bound_ belongs to
   double block_bound_ = 0.0;
+  std::uint64_t decoded_ = 0;
 };
 
 std::vector<Part> parts_of(const Corpus &corpus, std::string_view term) {

@@ -257,6 +257,8 @@ std::vector<Hit> top_k(OpenedQuery &o, std::size_t k, CancelCheck &cancel, Searc
   } else {
     block_max_wand(o, top, cancel, s);
   }
+  for (const auto *list : {&o.must, &o.should, &o.must_not})
+    for (const auto &c : *list) s.blocks_decoded += c->blocks_decoded();
   return std::move(top).sorted();
 }
 
