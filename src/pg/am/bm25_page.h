@@ -35,7 +35,7 @@ namespace commerce::pg::bm25 {
 
 inline constexpr BlockNumber kMetaBlock = 0;
 inline constexpr std::uint32_t kMagic = 0x35324d42;  // "BM25"
-inline constexpr std::uint32_t kVersion = 1;
+inline constexpr std::uint32_t kVersion = 2;         // 2: per-block impacts (segment.h)
 inline constexpr int kMaxSegments = 48;
 inline constexpr int kMaxColumns = 32;
 inline constexpr int kMaxAnalyzerName = 64;

@@ -90,6 +90,19 @@ float float_down(double v) {
 
 }  // namespace
 
+std::vector<Impact> competitive_impacts(std::vector<Impact> pairs) {
+  // By descending tf, then ascending length: a pair is on the skyline when it is shorter than
+  // every pair before it (all of which have at least its tf).
+  std::sort(pairs.begin(), pairs.end(), [](const Impact &a, const Impact &b) {
+    return a.tf > b.tf || (a.tf == b.tf && a.length < b.length);
+  });
+  std::vector<Impact> kept;
+  for (const Impact &p : pairs)
+    if (kept.empty() || p.length < kept.back().length) kept.push_back(p);
+  std::reverse(kept.begin(), kept.end());
+  return kept;
+}
+
 void VectorSink::write(const void *data, std::size_t size) {
   const auto *p = static_cast<const std::uint8_t *>(data);
   bytes.insert(bytes.end(), p, p + size);
@@ -131,16 +144,14 @@ void SegmentWriter::add_term(std::string_view term, const TermPostings &p) {
   const std::size_t n = p.docs.size();
   const std::size_t blocks = (n + kSegmentBlockSize - 1) / kSegmentBlockSize;
   skips_.assign(blocks, SkipEntry{});
+  impacts_.clear();
   std::vector<std::uint8_t> body;
-  float term_max_tf = 0.0f;
-  float term_min_length = std::numeric_limits<float>::max();
+  std::vector<std::size_t> body_at(blocks);
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::size_t from = b * kSegmentBlockSize, to = std::min(n, from + kSegmentBlockSize);
     block_.clear();
     positions_.clear();
-    SkipEntry &skip = skips_[b];
-    skip.max_tf = 0.0f;
-    skip.min_length = std::numeric_limits<float>::max();
+    pairs_.clear();
     DocId previous = 0;
     for (std::size_t i = from; i < to; ++i) {
       const DocId d = p.docs[i];
@@ -149,8 +160,7 @@ void SegmentWriter::add_term(std::string_view term, const TermPostings &p) {
       previous = d;
       put_number(block_, p.tfs[i]);
       put_number(block_, lengths_[d]);
-      skip.max_tf = std::max(skip.max_tf, p.tfs[i]);
-      skip.min_length = std::min(skip.min_length, float_down(lengths_[d]));
+      pairs_.push_back(Impact{p.tfs[i], float_down(lengths_[d])});
       put_varint(positions_, p.pos_from[i + 1] - p.pos_from[i]);
       std::uint32_t last = 0;
       for (std::uint32_t k = p.pos_from[i]; k < p.pos_from[i + 1]; ++k) {
@@ -158,29 +168,39 @@ void SegmentWriter::add_term(std::string_view term, const TermPostings &p) {
         last = p.positions[k];
       }
     }
+    const std::vector<Impact> skyline = competitive_impacts(pairs_);
+    impacts_.insert(impacts_.end(), skyline.begin(), skyline.end());
+    SkipEntry &skip = skips_[b];
     skip.last = previous;
-    term_max_tf = std::max(term_max_tf, skip.max_tf);
-    term_min_length = std::min(term_min_length, skip.min_length);
-    const std::size_t before = body.size();
+    skip.impacts_end = static_cast<std::uint32_t>(impacts_.size());
+    body_at[b] = body.size();
     put_varint(body, block_.size());
     body.insert(body.end(), block_.begin(), block_.end());
     body.insert(body.end(), positions_.begin(), positions_.end());
-    skip.offset = static_cast<std::uint32_t>(blocks * sizeof(SkipEntry) + before);
-    skip.size = static_cast<std::uint32_t>(body.size() - before);
+    skip.size = static_cast<std::uint32_t>(body.size() - body_at[b]);
   }
-  if (blocks * sizeof(SkipEntry) + body.size() > 0xffffffffu)
+  // Blocks follow the skip entries and the impacts, whose size is known only now.
+  const std::size_t head = blocks * sizeof(SkipEntry) + impacts_.size() * sizeof(Impact);
+  if (head + body.size() > 0xffffffffu)
     throw Error(sqlstate::kProgramLimitExceeded, "postings of one term exceed 4 GB",
                 "Index fewer rows or shorter documents.");
+  for (std::size_t b = 0; b < blocks; ++b)
+    skips_[b].offset = static_cast<std::uint32_t>(head + body_at[b]);
   put(skips_.data(), blocks * sizeof(SkipEntry));
+  put(impacts_.data(), impacts_.size() * sizeof(Impact));
   put(body.data(), body.size());
 
+  const std::vector<Impact> term_impacts = competitive_impacts(impacts_);
   put_varint(dictionary_, term.size());
   dictionary_.insert(dictionary_.end(), term.begin(), term.end());
   put_varint(dictionary_, n);
   put_varint(dictionary_, start);
   put_varint(dictionary_, blocks);
-  put_raw(dictionary_, term_max_tf);
-  put_raw(dictionary_, term_min_length);
+  put_varint(dictionary_, term_impacts.size());
+  for (const Impact &i : term_impacts) {
+    put_raw(dictionary_, i.tf);
+    put_raw(dictionary_, i.length);
+  }
   ++terms_;
 }
 
@@ -232,8 +252,14 @@ Dictionary::Dictionary(const ByteSource &source, const SegmentHeader &header) {
     e.df = static_cast<std::uint32_t>(r.varint());
     e.postings = r.varint();
     e.blocks = static_cast<std::uint32_t>(r.varint());
-    e.max_tf = r.raw<float>();
-    e.min_length = r.raw<float>();
+    const std::uint64_t impacts = r.varint();
+    if (impacts == 0 || impacts > e.df) corrupted("term impacts");
+    e.impacts_from = static_cast<std::uint32_t>(impacts_.size());
+    e.impacts_count = static_cast<std::uint32_t>(impacts);
+    for (std::uint64_t i = 0; i < impacts; ++i) {
+      const float tf = r.raw<float>();
+      impacts_.push_back(Impact{tf, r.raw<float>()});
+    }
     entries_.push_back(e);
   }
   if (entries_.size() != header.terms) corrupted("dictionary size");
@@ -259,9 +285,19 @@ double segment_length(const SegmentView &s, DocId local) {
   return length;
 }
 
-std::vector<SkipEntry> read_skips(const ByteSource &bytes, const DictionaryEntry &entry) {
-  std::vector<SkipEntry> skips(entry.blocks);
-  bytes.read(entry.postings, skips.data(), skips.size() * sizeof(SkipEntry));
+TermSkips read_skips(const ByteSource &bytes, const DictionaryEntry &entry) {
+  TermSkips skips;
+  skips.entries.resize(entry.blocks);
+  const std::size_t entries_size = skips.entries.size() * sizeof(SkipEntry);
+  bytes.read(entry.postings, skips.entries.data(), entries_size);
+  std::uint32_t end = 0;
+  for (const SkipEntry &s : skips.entries) {
+    // Every block has at least one pair and at most one per posting.
+    if (s.impacts_end <= end || s.impacts_end - end > kSegmentBlockSize) corrupted("block impacts");
+    end = s.impacts_end;
+  }
+  skips.impacts.resize(end);
+  bytes.read(entry.postings + entries_size, skips.impacts.data(), end * sizeof(Impact));
   return skips;
 }
 
