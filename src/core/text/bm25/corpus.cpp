@@ -84,6 +84,7 @@ class SegmentTermCursor final : public Cursor {
   // so the scores are the same bits either way.
   double score() const override {
     if (block_scores_ready_) return block_scores_[i_];
+    block_.decode_values();
     if (++block_score_calls_ < kBatchAfter) return score_at(i_);
     block_scores_.resize(block_.size());
     for (std::size_t j = 0; j < block_.size(); ++j) block_scores_[j] = score_at(j);
@@ -119,7 +120,10 @@ class SegmentTermCursor final : public Cursor {
   std::uint64_t blocks_decoded() const override { return decoded_; }
 
   std::span<const std::uint32_t> positions() { return block_.positions(i_); }
-  double length() const { return block_.lengths[i_]; }
+  double length() const {
+    block_.decode_values();
+    return block_.lengths[i_];
+  }
 
  private:
   static constexpr std::uint32_t kBatchAfter = 4;
@@ -184,7 +188,7 @@ class SegmentTermCursor final : public Cursor {
   std::vector<TermSkips> skips_;
   double weight_;
   Norm norm_;
-  BlockDecoder block_;
+  mutable BlockDecoder block_;  // its tfs and lengths are decoded by the first score()
   std::size_t p_ = 0, b_ = 0, i_ = 0;
   std::size_t loaded_p_ = SIZE_MAX, loaded_b_ = SIZE_MAX;
   std::size_t bp_ = 0, bb_ = 0;               // bounds only move forward, like the cursor

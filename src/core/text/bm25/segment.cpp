@@ -150,6 +150,7 @@ void SegmentWriter::add_term(std::string_view term, const TermPostings &p) {
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::size_t from = b * kSegmentBlockSize, to = std::min(n, from + kSegmentBlockSize);
     block_.clear();
+    values_.clear();
     positions_.clear();
     pairs_.clear();
     DocId previous = 0;
@@ -158,8 +159,8 @@ void SegmentWriter::add_term(std::string_view term, const TermPostings &p) {
       if (d >= lengths_.size() || (i > from && d <= previous)) corrupted("postings out of order");
       put_varint(block_, i == from ? d : d - previous);
       previous = d;
-      put_number(block_, p.tfs[i]);
-      put_number(block_, lengths_[d]);
+      put_number(values_, p.tfs[i]);
+      put_number(values_, lengths_[d]);
       pairs_.push_back(Impact{p.tfs[i], float_down(lengths_[d])});
       put_varint(positions_, p.pos_from[i + 1] - p.pos_from[i]);
       std::uint32_t last = 0;
@@ -175,7 +176,9 @@ void SegmentWriter::add_term(std::string_view term, const TermPostings &p) {
     skip.impacts_end = static_cast<std::uint32_t>(impacts_.size());
     body_at[b] = body.size();
     put_varint(body, block_.size());
+    put_varint(body, values_.size());
     body.insert(body.end(), block_.begin(), block_.end());
+    body.insert(body.end(), values_.begin(), values_.end());
     body.insert(body.end(), positions_.begin(), positions_.end());
     skip.size = static_cast<std::uint32_t>(body.size() - body_at[b]);
   }
@@ -305,35 +308,47 @@ void BlockDecoder::load(const ByteSource &bytes, std::uint64_t postings, const S
   raw_.resize(skip.size);
   bytes.read(postings + skip.offset, raw_.data(), skip.size);
   Reader r(raw_.data(), raw_.size());
-  const std::size_t main = r.varint();
-  const std::size_t main_start = r.offset(raw_.data());
-  if (main > raw_.size() - main_start) corrupted("block size");
-  // Every posting takes at least three bytes, so the arrays are sized once and cut to the
-  // postings read: a push_back per value showed in the profile of short queries.
-  const std::size_t most = main / 3;
+  const std::size_t docs_size = r.varint();
+  const std::size_t values_size = r.varint();
+  const std::size_t docs_start = r.offset(raw_.data());
+  if (docs_size > raw_.size() - docs_start || values_size > raw_.size() - docs_start - docs_size) {
+    corrupted("block size");
+  }
+  // The arrays are sized once and cut to the postings read: a push_back per value showed in the
+  // profile of short queries. Plain pointers: through the vector the compiler reloaded its data
+  // pointer per value.
+  const std::size_t most = std::min<std::size_t>(docs_size, kSegmentBlockSize);
   docs.resize(most);
-  tfs.resize(most);
-  lengths.resize(most);
-  Reader m(raw_.data() + main_start, main);
-  // Plain pointers: through the vectors the compiler reloaded each one's data pointer per value.
   DocId *doc_out = docs.data();
-  float *tf_out = tfs.data();
-  double *length_out = lengths.data();
+  Reader m(raw_.data() + docs_start, docs_size);
   DocId d = 0;
   std::size_t n = 0;
   while (!m.done()) {
     if (n == most) corrupted("block postings");
     d = n == 0 ? static_cast<DocId>(m.varint()) : d + static_cast<DocId>(m.varint());
-    doc_out[n] = d;
-    tf_out[n] = m.number<float>();
-    length_out[n] = m.number<double>();
-    ++n;
+    doc_out[n++] = d;
   }
   docs.resize(n);
+  values_at_ = docs_start + docs_size;
+  positions_at_ = values_at_ + values_size;
+  values_ready_ = false;
+  positions_ready_ = false;
+}
+
+void BlockDecoder::decode_values() {
+  if (values_ready_) return;
+  const std::size_t n = docs.size();
   tfs.resize(n);
   lengths.resize(n);
-  positions_at_ = main_start + main;
-  positions_ready_ = false;
+  float *tf_out = tfs.data();
+  double *length_out = lengths.data();
+  Reader m(raw_.data() + values_at_, positions_at_ - values_at_);
+  for (std::size_t i = 0; i < n; ++i) {
+    tf_out[i] = m.number<float>();
+    length_out[i] = m.number<double>();
+  }
+  if (!m.done()) corrupted("block values");
+  values_ready_ = true;
 }
 
 std::span<const std::uint32_t> BlockDecoder::positions(std::size_t i) {

@@ -7,8 +7,9 @@
 //                 skip entries, one per block of up to 128 postings: last doc, offset and size of
 //                 the block, and where the block's impacts end
 //                 impacts: per block, its competitive (tf, length) pairs
-//                 blocks: varint main size, then per posting doc (first absolute, then deltas),
-//                 tf and length codes; then per posting the number of positions and their deltas
+//                 blocks: varint sizes of the next two parts, then per posting doc (first
+//                 absolute, then deltas); per posting tf and length codes; then per posting the
+//                 number of positions and their deltas
 //   dictionary  per term: text, document frequency, postings offset, block count, and the
 //               competitive (tf, length) pairs of all its postings
 // Impacts (Lucene's name) are the skyline of a block's (tf, length) pairs, lengths rounded down to
@@ -118,7 +119,7 @@ class SegmentWriter {
   std::uint64_t offset_ = 0;
   std::uint32_t terms_ = 0;
   double total_length_ = 0.0;
-  std::vector<std::uint8_t> block_, positions_;
+  std::vector<std::uint8_t> block_, values_, positions_;  // one block's three parts
   std::vector<SkipEntry> skips_;
   std::vector<Impact> impacts_, pairs_;
 };
@@ -173,22 +174,26 @@ struct SegmentView {
 std::int64_t segment_key(const SegmentView &s, DocId local);
 double segment_length(const SegmentView &s, DocId local);
 
-// Decodes blocks of one term: the reusable arrays a cursor works on.
+// Decodes blocks of one term: the reusable arrays a cursor works on. Only the documents are
+// decoded on load: a multi-word search moves through about half of the blocks it loads without
+// scoring any of their postings.
 class BlockDecoder {
  public:
   void load(const ByteSource &bytes, std::uint64_t postings, const SkipEntry &skip);
   std::size_t size() const { return docs.size(); }
+  // Fills tfs and lengths for the loaded block (once).
+  void decode_values();
   // Positions of posting i (decoded lazily: only phrases need them).
   std::span<const std::uint32_t> positions(std::size_t i);
 
   std::vector<DocId> docs;  // segment-local
-  std::vector<float> tfs;
+  std::vector<float> tfs;   // tfs and lengths: after decode_values
   std::vector<double> lengths;
 
  private:
   std::vector<std::uint8_t> raw_;
-  std::size_t positions_at_ = 0;
-  bool positions_ready_ = false;
+  std::size_t values_at_ = 0, positions_at_ = 0;
+  bool values_ready_ = false, positions_ready_ = false;
   std::vector<std::uint32_t> pos_from_, positions_;
 };
 

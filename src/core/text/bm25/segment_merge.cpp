@@ -93,6 +93,7 @@ MergeResult merge_segments(const std::vector<SegmentView> &inputs,
       for (const SkipEntry &skip : read_skips(*inputs[s].bytes, e).entries) {
         cancel.poll();
         block.load(*inputs[s].bytes, e.postings, skip);
+        block.decode_values();
         for (std::size_t i = 0; i < block.size(); ++i) {
           const DocId to = renumber[s][block.docs[i]];
           if (to == kNoDoc) continue;
