@@ -116,9 +116,9 @@ class SegmentTermCursor final : public Cursor {
     return 0.0;
   }
 
-  // The current document's positions and length (phrases).
   std::uint64_t blocks_decoded() const override { return decoded_; }
 
+  // The current document's positions and length (phrases).
   std::span<const std::uint32_t> positions() { return block_.positions(i_); }
   double length() const {
     block_.decode_values();
