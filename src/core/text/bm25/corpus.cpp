@@ -118,6 +118,33 @@ class SegmentTermCursor final : public Cursor {
 
   std::uint64_t blocks_decoded() const override { return decoded_; }
 
+  bool seekable() const override { return true; }
+
+  void seek(DocId target) override {
+    // The last part that starts at or before target (parts are in document order).
+    std::size_t p = static_cast<std::size_t>(
+        std::upper_bound(parts_.begin(), parts_.end(), target,
+                         [](DocId d, const Part &part) { return d < part.segment->base; }) -
+        parts_.begin());
+    for (p = p == 0 ? 0 : p - 1; p < parts_.size(); ++p) {
+      const DocId base = parts_[p].segment->base;
+      const DocId local = target > base ? target - base : 0;
+      const std::vector<SkipEntry> &skips = skips_of(p).entries;
+      const auto block =
+          std::lower_bound(skips.begin(), skips.end(), local,
+                           [](const SkipEntry &skip, DocId d) { return skip.last < d; });
+      if (block == skips.end()) continue;
+      load(p, static_cast<std::size_t>(block - skips.begin()));
+      i_ = first_at_least(block_.docs, 0, local);
+      settle();
+      bp_ = p_;
+      bb_ = b_;
+      return;
+    }
+    p_ = parts_.size();
+    doc_ = kNoDoc;
+  }
+
   // The current document's positions and length (phrases).
   std::span<const std::uint32_t> positions() { return block_.positions(i_); }
   double length() const {
