@@ -146,8 +146,18 @@ void write_new_pages(Relation index, const char *images, int count, BlockNumber 
 }
 
 bool copy_data(Relation index, BlockNumber block, std::uint32_t segment, std::size_t offset,
-               char *dst, std::size_t size) {
-  Buffer buffer = ReadBuffer(index, block);
+               char *dst, std::size_t size, Buffer *hint) {
+  // A temporary index's block may have the tag of a permanent one's: a hint is only taken for
+  // the kind of buffers the index uses.
+  Buffer buffer = InvalidBuffer;
+  if (hint != nullptr && *hint != InvalidBuffer &&
+      BufferIsLocal(*hint) == RelationUsesLocalBuffers(index) &&
+      ReadRecentBuffer(index->rd_node, MAIN_FORKNUM, block, *hint)) {
+    buffer = *hint;
+  } else {
+    buffer = ReadBuffer(index, block);
+    if (hint != nullptr) *hint = buffer;
+  }
   LockBuffer(buffer, BUFFER_LOCK_SHARE);
   Page page = BufferGetPage(buffer);
   const PageOpaque *o = PageIsNew(page) ? nullptr : opaque_of(page);

@@ -32,6 +32,8 @@ namespace {
 
 struct CachedSegment {
   std::vector<BlockNumber> data, directory;
+  // The buffer that last held each data page (see copy_data), kept with the backend's cache.
+  mutable std::vector<Buffer> hints;
   std::shared_ptr<const core::Dictionary> dictionary;
   // Built by the first search with typos; a segment of many terms gets the deletion index.
   mutable std::shared_ptr<const core::TypoIndex> typos;
@@ -50,6 +52,7 @@ class PageSource final : public core::ByteSource {
 
   void read(std::uint64_t offset, void *dst, std::size_t size) const override {
     const std::vector<BlockNumber> &blocks = blocks_ != nullptr ? *blocks_ : segment_blocks_->data;
+    Buffer *hints = blocks_ != nullptr ? nullptr : segment_blocks_->hints.data();
     char *out = static_cast<char *>(dst);
     while (size > 0) {
       const std::uint64_t page = offset / kPayload;
@@ -57,7 +60,8 @@ class PageSource final : public core::ByteSource {
       const std::size_t chunk = std::min(size, kPayload - within);
       if (page >= blocks.size()) corrupted("segment read past its pages");
       const BlockNumber block = blocks[page];
-      if (!call_pg([&] { return copy_data(index_, block, segment_, within, out, chunk); }))
+      Buffer *hint = hints != nullptr ? hints + page : nullptr;
+      if (!call_pg([&] { return copy_data(index_, block, segment_, within, out, chunk, hint); }))
         recycled();
       out += chunk;
       offset += chunk;
@@ -98,6 +102,7 @@ std::shared_ptr<const CachedSegment> load_segment(Relation index, const SegmentR
     block = next;
   }
   if (segment->data.size() != ref.data_pages) corrupted("segment page count");
+  segment->hints.assign(segment->data.size(), InvalidBuffer);
   PageSource source(index, ref.id, &segment->data);
   segment->dictionary = std::make_shared<core::Dictionary>(source, ref.header);
   return segment;

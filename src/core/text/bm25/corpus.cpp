@@ -47,7 +47,7 @@ class SegmentTermCursor final : public Cursor {
   SegmentTermCursor(std::vector<Part> parts, double weight, Norm norm)
       : parts_(std::move(parts)), skips_(parts_.size()), weight_(weight), norm_(norm) {
     for (const Part &p : parts_)
-      max_score_ = std::max(max_score_, weight_ * bound(p.entry->max_tf, p.entry->min_length));
+      max_score_ = std::max(max_score_, bound(p.segment->dictionary->impacts(*p.entry)));
     load(0, 0);
     settle();
   }
@@ -62,7 +62,7 @@ class SegmentTermCursor final : public Cursor {
     while (p_ < parts_.size()) {
       const DocId base = parts_[p_].segment->base;
       const DocId local = target > base ? target - base : 0;
-      const std::vector<SkipEntry> &skips = skips_of(p_);
+      const std::vector<SkipEntry> &skips = skips_of(p_).entries;
       std::size_t b = b_;
       while (b < skips.size() && skips[b].last < local) ++b;
       if (b == skips.size()) {
@@ -84,6 +84,7 @@ class SegmentTermCursor final : public Cursor {
   // so the scores are the same bits either way.
   double score() const override {
     if (block_scores_ready_) return block_scores_[i_];
+    block_.decode_values();
     if (++block_score_calls_ < kBatchAfter) return score_at(i_);
     block_scores_.resize(block_.size());
     for (std::size_t j = 0; j < block_.size(); ++j) block_scores_[j] = score_at(j);
@@ -95,16 +96,16 @@ class SegmentTermCursor final : public Cursor {
     while (bp_ < parts_.size()) {
       const DocId base = parts_[bp_].segment->base;
       const DocId local = target > base ? target - base : 0;
-      const std::vector<SkipEntry> &skips = skips_of(bp_);
-      while (bb_ < skips.size() && skips[bb_].last < local) ++bb_;
-      if (bb_ < skips.size()) {
-        *last = base + skips[bb_].last;
+      const TermSkips &skips = skips_of(bp_);
+      while (bb_ < skips.entries.size() && skips.entries[bb_].last < local) ++bb_;
+      if (bb_ < skips.entries.size()) {
+        *last = base + skips.entries[bb_].last;
         // WAND asks for the same block's bound many times while it stays the pivot's; the
         // division is most of this function's cost, so each block's bound is computed once.
         if (bound_p_ != bp_ || bound_b_ != bb_) {
           bound_p_ = bp_;
           bound_b_ = bb_;
-          block_bound_ = weight_ * bound(skips[bb_].max_tf, skips[bb_].min_length);
+          block_bound_ = bound(skips.impacts_of(bb_));
         }
         return block_bound_;
       }
@@ -115,25 +116,67 @@ class SegmentTermCursor final : public Cursor {
     return 0.0;
   }
 
+  std::uint64_t blocks_decoded() const override { return decoded_; }
+
+  bool seekable() const override { return true; }
+
+  void seek(DocId target) override {
+    // The last part that starts at or before target (parts are in document order).
+    std::size_t p = static_cast<std::size_t>(
+        std::upper_bound(parts_.begin(), parts_.end(), target,
+                         [](DocId d, const Part &part) { return d < part.segment->base; }) -
+        parts_.begin());
+    for (p = p == 0 ? 0 : p - 1; p < parts_.size(); ++p) {
+      const DocId base = parts_[p].segment->base;
+      const DocId local = target > base ? target - base : 0;
+      const std::vector<SkipEntry> &skips = skips_of(p).entries;
+      const auto block =
+          std::lower_bound(skips.begin(), skips.end(), local,
+                           [](const SkipEntry &skip, DocId d) { return skip.last < d; });
+      if (block == skips.end()) continue;
+      load(p, static_cast<std::size_t>(block - skips.begin()));
+      i_ = first_at_least(block_.docs, 0, local);
+      settle();
+      bp_ = p_;
+      bb_ = b_;
+      return;
+    }
+    p_ = parts_.size();
+    doc_ = kNoDoc;
+  }
+
   // The current document's positions and length (phrases).
   std::span<const std::uint32_t> positions() { return block_.positions(i_); }
-  double length() const { return block_.lengths[i_]; }
+  double length() const {
+    block_.decode_values();
+    return block_.lengths[i_];
+  }
 
  private:
   static constexpr std::uint32_t kBatchAfter = 4;
+  static constexpr double kBoundSlack = 1.0 + 1e-12;
 
   double score_at(std::size_t j) const {
     const double tf = block_.tfs[j];
     return weight_ * tf / (tf + norm_(block_.lengths[j]));
   }
 
-  double bound(float max_tf, float min_length) const {
-    const double tf = max_tf;
-    return tf / (tf + norm_(min_length));
+  // The best score any posting matching one of `impacts` can have: each pair scored as
+  // score_at scores a posting, scaled up by kBoundSlack. The slack covers rounding: a posting
+  // with the pair's tf and a length at least the pair's scores at most the pair's value (every
+  // step is monotonic), but one with a smaller tf is only below it in exact arithmetic.
+  double bound(std::span<const Impact> impacts) const {
+    double best = 0.0;
+    for (const Impact &i : impacts) {
+      const double tf = i.tf;
+      best = std::max(best, weight_ * tf / (tf + norm_(i.length)));
+    }
+    return best * kBoundSlack;
   }
 
-  const std::vector<SkipEntry> &skips_of(std::size_t p) {
-    if (skips_[p].empty()) skips_[p] = read_skips(*parts_[p].segment->bytes, *parts_[p].entry);
+  const TermSkips &skips_of(std::size_t p) {
+    if (skips_[p].entries.empty())
+      skips_[p] = read_skips(*parts_[p].segment->bytes, *parts_[p].entry);
     return skips_[p];
   }
 
@@ -143,7 +186,8 @@ class SegmentTermCursor final : public Cursor {
     b_ = b;
     if (p_ >= parts_.size()) return;
     if (loaded_p_ == p_ && loaded_b_ == b_) return;
-    block_.load(*parts_[p_].segment->bytes, parts_[p_].entry->postings, skips_of(p_)[b_]);
+    block_.load(*parts_[p_].segment->bytes, parts_[p_].entry->postings, skips_of(p_).entries[b_]);
+    ++decoded_;
     block_scores_ready_ = false;
     block_score_calls_ = 0;
     loaded_p_ = p_;
@@ -157,7 +201,7 @@ class SegmentTermCursor final : public Cursor {
         doc_ = parts_[p_].segment->base + block_.docs[i_];
         return;
       }
-      if (b_ + 1 < skips_of(p_).size()) {
+      if (b_ + 1 < skips_of(p_).entries.size()) {
         load(p_, b_ + 1);
       } else {
         load(p_ + 1, 0);
@@ -168,10 +212,10 @@ class SegmentTermCursor final : public Cursor {
   }
 
   std::vector<Part> parts_;
-  std::vector<std::vector<SkipEntry>> skips_;
+  std::vector<TermSkips> skips_;
   double weight_;
   Norm norm_;
-  BlockDecoder block_;
+  mutable BlockDecoder block_;  // its tfs and lengths are decoded by the first score()
   std::size_t p_ = 0, b_ = 0, i_ = 0;
   std::size_t loaded_p_ = SIZE_MAX, loaded_b_ = SIZE_MAX;
   std::size_t bp_ = 0, bb_ = 0;               // bounds only move forward, like the cursor
@@ -180,6 +224,7 @@ class SegmentTermCursor final : public Cursor {
   mutable std::uint32_t block_score_calls_ = 0;
   std::size_t bound_p_ = SIZE_MAX, bound_b_ = SIZE_MAX;  // the block block_bound_ belongs to
   double block_bound_ = 0.0;
+  std::uint64_t decoded_ = 0;
 };
 
 std::vector<Part> parts_of(const Corpus &corpus, std::string_view term) {

@@ -145,6 +145,12 @@ class UnionCursor final : public Cursor {
     return bound;
   }
 
+  std::uint64_t blocks_decoded() const override {
+    std::uint64_t n = 0;
+    for (const auto &c : children_) n += c->blocks_decoded();
+    return n;
+  }
+
  private:
   void settle() {
     doc_ = kNoDoc;

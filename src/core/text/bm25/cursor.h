@@ -7,6 +7,7 @@
 #pragma once
 #include "core/pure_cpp.h"
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -27,6 +28,14 @@ class Cursor {
   virtual double score() const = 0;
   // An upper bound of score() for every document in [target, *last]; *last >= target.
   virtual double block_bound(DocId target, DocId *last) = 0;
+  // Posting blocks decoded so far (only segment cursors decode; the benches report it).
+  virtual std::uint64_t blocks_decoded() const { return 0; }
+  // Whether seek() can also move backwards (segment term cursors can: their skip entries give
+  // random access to every block).
+  virtual bool seekable() const { return false; }
+  // Moves to the first document >= target, backwards too when seekable(); block_bound() then
+  // goes on from there.
+  virtual void seek(DocId target) { advance(target); }
 
  protected:
   DocId doc_ = kNoDoc;

@@ -30,7 +30,8 @@ struct Hit {
 };
 
 struct SearchStats {
-  std::uint64_t scored = 0;  // documents whose full score was computed
+  std::uint64_t scored = 0;          // documents whose full score was computed
+  std::uint64_t blocks_decoded = 0;  // segment posting blocks decoded by the search's cursors
 };
 
 std::vector<Hit> top_k(const InvertedIndex &index, const Query &query, std::size_t k,

@@ -90,6 +90,19 @@ float float_down(double v) {
 
 }  // namespace
 
+std::vector<Impact> competitive_impacts(std::vector<Impact> pairs) {
+  // By descending tf, then ascending length: a pair is on the skyline when it is shorter than
+  // every pair before it (all of which have at least its tf).
+  std::sort(pairs.begin(), pairs.end(), [](const Impact &a, const Impact &b) {
+    return a.tf > b.tf || (a.tf == b.tf && a.length < b.length);
+  });
+  std::vector<Impact> kept;
+  for (const Impact &p : pairs)
+    if (kept.empty() || p.length < kept.back().length) kept.push_back(p);
+  std::reverse(kept.begin(), kept.end());
+  return kept;
+}
+
 void VectorSink::write(const void *data, std::size_t size) {
   const auto *p = static_cast<const std::uint8_t *>(data);
   bytes.insert(bytes.end(), p, p + size);
@@ -131,26 +144,24 @@ void SegmentWriter::add_term(std::string_view term, const TermPostings &p) {
   const std::size_t n = p.docs.size();
   const std::size_t blocks = (n + kSegmentBlockSize - 1) / kSegmentBlockSize;
   skips_.assign(blocks, SkipEntry{});
+  impacts_.clear();
   std::vector<std::uint8_t> body;
-  float term_max_tf = 0.0f;
-  float term_min_length = std::numeric_limits<float>::max();
+  std::vector<std::size_t> body_at(blocks);
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::size_t from = b * kSegmentBlockSize, to = std::min(n, from + kSegmentBlockSize);
     block_.clear();
+    values_.clear();
     positions_.clear();
-    SkipEntry &skip = skips_[b];
-    skip.max_tf = 0.0f;
-    skip.min_length = std::numeric_limits<float>::max();
+    pairs_.clear();
     DocId previous = 0;
     for (std::size_t i = from; i < to; ++i) {
       const DocId d = p.docs[i];
       if (d >= lengths_.size() || (i > from && d <= previous)) corrupted("postings out of order");
       put_varint(block_, i == from ? d : d - previous);
       previous = d;
-      put_number(block_, p.tfs[i]);
-      put_number(block_, lengths_[d]);
-      skip.max_tf = std::max(skip.max_tf, p.tfs[i]);
-      skip.min_length = std::min(skip.min_length, float_down(lengths_[d]));
+      put_number(values_, p.tfs[i]);
+      put_number(values_, lengths_[d]);
+      pairs_.push_back(Impact{p.tfs[i], float_down(lengths_[d])});
       put_varint(positions_, p.pos_from[i + 1] - p.pos_from[i]);
       std::uint32_t last = 0;
       for (std::uint32_t k = p.pos_from[i]; k < p.pos_from[i + 1]; ++k) {
@@ -158,29 +169,41 @@ void SegmentWriter::add_term(std::string_view term, const TermPostings &p) {
         last = p.positions[k];
       }
     }
+    const std::vector<Impact> skyline = competitive_impacts(pairs_);
+    impacts_.insert(impacts_.end(), skyline.begin(), skyline.end());
+    SkipEntry &skip = skips_[b];
     skip.last = previous;
-    term_max_tf = std::max(term_max_tf, skip.max_tf);
-    term_min_length = std::min(term_min_length, skip.min_length);
-    const std::size_t before = body.size();
+    skip.impacts_end = static_cast<std::uint32_t>(impacts_.size());
+    body_at[b] = body.size();
     put_varint(body, block_.size());
+    put_varint(body, values_.size());
     body.insert(body.end(), block_.begin(), block_.end());
+    body.insert(body.end(), values_.begin(), values_.end());
     body.insert(body.end(), positions_.begin(), positions_.end());
-    skip.offset = static_cast<std::uint32_t>(blocks * sizeof(SkipEntry) + before);
-    skip.size = static_cast<std::uint32_t>(body.size() - before);
+    skip.size = static_cast<std::uint32_t>(body.size() - body_at[b]);
   }
-  if (blocks * sizeof(SkipEntry) + body.size() > 0xffffffffu)
+  // Blocks follow the skip entries and the impacts, whose size is known only now.
+  const std::size_t head = blocks * sizeof(SkipEntry) + impacts_.size() * sizeof(Impact);
+  if (head + body.size() > 0xffffffffu)
     throw Error(sqlstate::kProgramLimitExceeded, "postings of one term exceed 4 GB",
                 "Index fewer rows or shorter documents.");
+  for (std::size_t b = 0; b < blocks; ++b)
+    skips_[b].offset = static_cast<std::uint32_t>(head + body_at[b]);
   put(skips_.data(), blocks * sizeof(SkipEntry));
+  put(impacts_.data(), impacts_.size() * sizeof(Impact));
   put(body.data(), body.size());
 
+  const std::vector<Impact> term_impacts = competitive_impacts(impacts_);
   put_varint(dictionary_, term.size());
   dictionary_.insert(dictionary_.end(), term.begin(), term.end());
   put_varint(dictionary_, n);
   put_varint(dictionary_, start);
   put_varint(dictionary_, blocks);
-  put_raw(dictionary_, term_max_tf);
-  put_raw(dictionary_, term_min_length);
+  put_varint(dictionary_, term_impacts.size());
+  for (const Impact &i : term_impacts) {
+    put_raw(dictionary_, i.tf);
+    put_raw(dictionary_, i.length);
+  }
   ++terms_;
 }
 
@@ -232,8 +255,14 @@ Dictionary::Dictionary(const ByteSource &source, const SegmentHeader &header) {
     e.df = static_cast<std::uint32_t>(r.varint());
     e.postings = r.varint();
     e.blocks = static_cast<std::uint32_t>(r.varint());
-    e.max_tf = r.raw<float>();
-    e.min_length = r.raw<float>();
+    const std::uint64_t impacts = r.varint();
+    if (impacts == 0 || impacts > e.df) corrupted("term impacts");
+    e.impacts_from = static_cast<std::uint32_t>(impacts_.size());
+    e.impacts_count = static_cast<std::uint32_t>(impacts);
+    for (std::uint64_t i = 0; i < impacts; ++i) {
+      const float tf = r.raw<float>();
+      impacts_.push_back(Impact{tf, r.raw<float>()});
+    }
     entries_.push_back(e);
   }
   if (entries_.size() != header.terms) corrupted("dictionary size");
@@ -259,9 +288,19 @@ double segment_length(const SegmentView &s, DocId local) {
   return length;
 }
 
-std::vector<SkipEntry> read_skips(const ByteSource &bytes, const DictionaryEntry &entry) {
-  std::vector<SkipEntry> skips(entry.blocks);
-  bytes.read(entry.postings, skips.data(), skips.size() * sizeof(SkipEntry));
+TermSkips read_skips(const ByteSource &bytes, const DictionaryEntry &entry) {
+  TermSkips skips;
+  skips.entries.resize(entry.blocks);
+  const std::size_t entries_size = skips.entries.size() * sizeof(SkipEntry);
+  bytes.read(entry.postings, skips.entries.data(), entries_size);
+  std::uint32_t end = 0;
+  for (const SkipEntry &s : skips.entries) {
+    // Every block has at least one pair and at most one per posting.
+    if (s.impacts_end <= end || s.impacts_end - end > kSegmentBlockSize) corrupted("block impacts");
+    end = s.impacts_end;
+  }
+  skips.impacts.resize(end);
+  bytes.read(entry.postings + entries_size, skips.impacts.data(), end * sizeof(Impact));
   return skips;
 }
 
@@ -269,35 +308,47 @@ void BlockDecoder::load(const ByteSource &bytes, std::uint64_t postings, const S
   raw_.resize(skip.size);
   bytes.read(postings + skip.offset, raw_.data(), skip.size);
   Reader r(raw_.data(), raw_.size());
-  const std::size_t main = r.varint();
-  const std::size_t main_start = r.offset(raw_.data());
-  if (main > raw_.size() - main_start) corrupted("block size");
-  // Every posting takes at least three bytes, so the arrays are sized once and cut to the
-  // postings read: a push_back per value showed in the profile of short queries.
-  const std::size_t most = main / 3;
+  const std::size_t docs_size = r.varint();
+  const std::size_t values_size = r.varint();
+  const std::size_t docs_start = r.offset(raw_.data());
+  if (docs_size > raw_.size() - docs_start || values_size > raw_.size() - docs_start - docs_size) {
+    corrupted("block size");
+  }
+  // The arrays are sized once and cut to the postings read: a push_back per value showed in the
+  // profile of short queries. Plain pointers: through the vector the compiler reloaded its data
+  // pointer per value.
+  const std::size_t most = std::min<std::size_t>(docs_size, kSegmentBlockSize);
   docs.resize(most);
-  tfs.resize(most);
-  lengths.resize(most);
-  Reader m(raw_.data() + main_start, main);
-  // Plain pointers: through the vectors the compiler reloaded each one's data pointer per value.
   DocId *doc_out = docs.data();
-  float *tf_out = tfs.data();
-  double *length_out = lengths.data();
+  Reader m(raw_.data() + docs_start, docs_size);
   DocId d = 0;
   std::size_t n = 0;
   while (!m.done()) {
     if (n == most) corrupted("block postings");
     d = n == 0 ? static_cast<DocId>(m.varint()) : d + static_cast<DocId>(m.varint());
-    doc_out[n] = d;
-    tf_out[n] = m.number<float>();
-    length_out[n] = m.number<double>();
-    ++n;
+    doc_out[n++] = d;
   }
   docs.resize(n);
+  values_at_ = docs_start + docs_size;
+  positions_at_ = values_at_ + values_size;
+  values_ready_ = false;
+  positions_ready_ = false;
+}
+
+void BlockDecoder::decode_values() {
+  if (values_ready_) return;
+  const std::size_t n = docs.size();
   tfs.resize(n);
   lengths.resize(n);
-  positions_at_ = main_start + main;
-  positions_ready_ = false;
+  float *tf_out = tfs.data();
+  double *length_out = lengths.data();
+  Reader m(raw_.data() + values_at_, positions_at_ - values_at_);
+  for (std::size_t i = 0; i < n; ++i) {
+    tf_out[i] = m.number<float>();
+    length_out[i] = m.number<double>();
+  }
+  if (!m.done()) corrupted("block values");
+  values_ready_ = true;
 }
 
 std::span<const std::uint32_t> BlockDecoder::positions(std::size_t i) {

@@ -4,14 +4,19 @@
 // vector), laid out as
 //   doc table   per document: key (int64, the heap TID) and length (double), 16 bytes each
 //   postings    per term, in ascending byte order of terms:
-//                 skip entries, one per block of up to 128 postings: last doc, max tf,
-//                 min length (rounded down), offset and size of the block
-//                 blocks: varint main size, then per posting doc (first absolute, then deltas),
-//                 tf and length codes; then per posting the number of positions and their deltas
-//   dictionary  per term: text, document frequency, postings offset, block count, max tf,
-//               min length
-// A block stores max tf and min length, not a score bound, so its bound stays valid for any k1,
-// b and average length: the corpus statistics come from outside at query time.
+//                 skip entries, one per block of up to 128 postings: last doc, offset and size of
+//                 the block, and where the block's impacts end
+//                 impacts: per block, its competitive (tf, length) pairs
+//                 blocks: varint sizes of the next two parts, then per posting doc (first
+//                 absolute, then deltas); per posting tf and length codes; then per posting the
+//                 number of positions and their deltas
+//   dictionary  per term: text, document frequency, postings offset, block count, and the
+//               competitive (tf, length) pairs of all its postings
+// Impacts (Lucene's name) are the skyline of a block's (tf, length) pairs, lengths rounded down to
+// float: no kept pair has another with tf >= and length <= it, so every posting's score is at most
+// the best pair's, and the block bound max over pairs of tf (k1 + 1) / (tf + norm(length)) is
+// tight yet valid for any k1, b and average length: the corpus statistics come from outside at
+// query time. Usually 1-5 pairs; a single (max tf, min length) pair is rarely one real document.
 // Term frequencies and lengths are weighted sums (BM25F); integers take a varint, other values
 // their exact float (tf) or double (length), so scores equal commerce.bm25_score's.
 #pragma once
@@ -71,12 +76,22 @@ struct SegmentHeader {
 
 struct SkipEntry {
   DocId last;
-  float max_tf;
-  float min_length;
   std::uint32_t offset;  // from the term's postings offset
   std::uint32_t size;
+  std::uint32_t impacts_end;  // the block's impacts are the term's [previous entry's end, this)
 };
-static_assert(sizeof(SkipEntry) == 20);
+static_assert(sizeof(SkipEntry) == 16);
+
+// A competitive (term frequency, document length) pair.
+struct Impact {
+  float tf;
+  float length;  // rounded down, so a bound from it is never below a real document's score
+};
+static_assert(sizeof(Impact) == 8);
+
+// The skyline of `pairs`: those no other pair dominates (tf >= and length <= it, one of them
+// strictly, or equal and earlier), by ascending tf and length.
+std::vector<Impact> competitive_impacts(std::vector<Impact> pairs);
 
 // One term's postings in segment-local document ids, as the writer takes them.
 struct TermPostings {
@@ -104,8 +119,9 @@ class SegmentWriter {
   std::uint64_t offset_ = 0;
   std::uint32_t terms_ = 0;
   double total_length_ = 0.0;
-  std::vector<std::uint8_t> block_, positions_;
+  std::vector<std::uint8_t> block_, values_, positions_;  // one block's three parts
   std::vector<SkipEntry> skips_;
+  std::vector<Impact> impacts_, pairs_;
 };
 
 // Writes every term of an in-memory index with live postings (the build's path). Document i of the
@@ -119,7 +135,7 @@ struct DictionaryEntry {
   std::uint32_t df;
   std::uint32_t blocks;
   std::uint64_t postings;
-  float max_tf, min_length;
+  std::uint32_t impacts_from, impacts_count;  // the term's impacts, in Dictionary::impacts
 };
 
 class Dictionary {
@@ -131,13 +147,19 @@ class Dictionary {
     return std::string_view(text_).substr(e.text_offset, e.text_size);
   }
   const std::vector<DictionaryEntry> &entries() const { return entries_; }
+  // The competitive pairs over all of a term's postings (its global bound).
+  std::span<const Impact> impacts(const DictionaryEntry &e) const {
+    return std::span<const Impact>(impacts_).subspan(e.impacts_from, e.impacts_count);
+  }
   std::size_t memory_bytes() const {
-    return text_.size() + entries_.size() * sizeof(DictionaryEntry);
+    return text_.size() + entries_.size() * sizeof(DictionaryEntry) +
+           impacts_.size() * sizeof(Impact);
   }
 
  private:
   std::string text_;
   std::vector<DictionaryEntry> entries_;
+  std::vector<Impact> impacts_;
 };
 
 // One segment as a scan sees it: bytes, header, dictionary and where its documents start in the
@@ -152,26 +174,38 @@ struct SegmentView {
 std::int64_t segment_key(const SegmentView &s, DocId local);
 double segment_length(const SegmentView &s, DocId local);
 
-// Decodes blocks of one term: the reusable arrays a cursor works on.
+// Decodes blocks of one term: the reusable arrays a cursor works on. Only the documents are
+// decoded on load: a multi-word search moves through about half of the blocks it loads without
+// scoring any of their postings.
 class BlockDecoder {
  public:
   void load(const ByteSource &bytes, std::uint64_t postings, const SkipEntry &skip);
   std::size_t size() const { return docs.size(); }
+  // Fills tfs and lengths for the loaded block (once).
+  void decode_values();
   // Positions of posting i (decoded lazily: only phrases need them).
   std::span<const std::uint32_t> positions(std::size_t i);
 
   std::vector<DocId> docs;  // segment-local
-  std::vector<float> tfs;
+  std::vector<float> tfs;   // tfs and lengths: after decode_values
   std::vector<double> lengths;
 
  private:
   std::vector<std::uint8_t> raw_;
-  std::size_t positions_at_ = 0;
-  bool positions_ready_ = false;
+  std::size_t values_at_ = 0, positions_at_ = 0;
+  bool values_ready_ = false, positions_ready_ = false;
   std::vector<std::uint32_t> pos_from_, positions_;
 };
 
-// The skip entries of one term.
-std::vector<SkipEntry> read_skips(const ByteSource &bytes, const DictionaryEntry &entry);
+// The skip entries of one term and its blocks' impacts, read without decoding a block.
+struct TermSkips {
+  std::vector<SkipEntry> entries;
+  std::vector<Impact> impacts;
+  std::span<const Impact> impacts_of(std::size_t block) const {
+    const std::uint32_t from = block == 0 ? 0 : entries[block - 1].impacts_end;
+    return std::span<const Impact>(impacts).subspan(from, entries[block].impacts_end - from);
+  }
+};
+TermSkips read_skips(const ByteSource &bytes, const DictionaryEntry &entry);
 
 }  // namespace commerce::text::bm25

@@ -90,9 +90,10 @@ MergeResult merge_segments(const std::vector<SegmentView> &inputs,
       const Dictionary &d = *inputs[s].dictionary;
       if (at[s] == d.size() || d.text(d.entries()[at[s]]) != current) continue;
       const DictionaryEntry &e = d.entries()[at[s]++];
-      for (const SkipEntry &skip : read_skips(*inputs[s].bytes, e)) {
+      for (const SkipEntry &skip : read_skips(*inputs[s].bytes, e).entries) {
         cancel.poll();
         block.load(*inputs[s].bytes, e.postings, skip);
+        block.decode_values();
         for (std::size_t i = 0; i < block.size(); ++i) {
           const DocId to = renumber[s][block.docs[i]];
           if (to == kNoDoc) continue;

@@ -144,6 +144,42 @@ TEST(Bm25Segments, CorpusTopKEqualsTheInMemoryReference) {
   }
 }
 
+// A one-word query scores its blocks best bound first: with every document holding the word
+// once and six documents of the last segment holding it three times in the title, the top five
+// come from one block, and the search decodes only that block besides the first (which the
+// cursor loads when it opens); the answer is the reference's, for any k.
+TEST(Bm25Segments, OneWordQueriesDecodeTheirBestBlocksFirst) {
+  constexpr std::size_t kDocs = 6000;
+  std::vector<Doc> docs(kDocs);
+  for (std::size_t i = 0; i < kDocs; ++i) {
+    docs[i].body = {{"common", 0, 0, 0, false}, {word_name(i), 1, 0, 0, false}};
+    if (i >= 5900 && i < 5906)
+      docs[i].title = {
+          {"common", 0, 0, 0, false}, {"common", 1, 0, 0, false}, {"common", 2, 0, 0, false}};
+  }
+  InvertedIndex reference;
+  for (std::size_t i = 0; i < kDocs; ++i)
+    reference.add(static_cast<std::int64_t>(i), fields_of(docs[i], 3.0));
+  std::vector<std::unique_ptr<MemorySegment>> parts;
+  for (std::size_t p = 0; p < 3; ++p)
+    parts.push_back(write(docs, kDocs * p / 3, kDocs * (p + 1) / 3, 3.0));
+  std::vector<SegmentView> views;
+  for (auto &p : parts) views.push_back(p->view());
+  const Corpus corpus(views);
+  Query q;
+  q.clauses.push_back(Clause{Occur::kShould, {Alternative{{"common"}, {0}}}});
+  const Params params{1.2, 0.75};
+  CancelCheck cancel;
+  const std::vector<Hit> want = score_all(reference, q, params, cancel);
+  SearchStats stats;
+  const std::vector<Hit> top5 = corpus_top_k(corpus, q, 5, params, cancel, &stats);
+  expect_same_hits(top5, want, 5);
+  for (const Hit &h : top5) EXPECT_GE(h.key, 5900);
+  EXPECT_EQ(stats.blocks_decoded, 2u);
+  for (std::size_t k : {std::size_t{1}, std::size_t{6}, std::size_t{7}, std::size_t{500}, kDocs})
+    expect_same_hits(corpus_top_k(corpus, q, k, params, cancel), want, k);
+}
+
 TEST(Bm25Segments, TypoVariantsComeFromEverySegment) {
   std::vector<Doc> docs(3);
   docs[0].title = {{"wireless", 0, 0, 0, false}};
