@@ -5,7 +5,8 @@
 #   bash bench/run.sh exact      exact top-10 over 100,000 x 128-d through SQL
 #   bash bench/run.sh relevance  BM25 nDCG@10 / Recall@100 on Cranfield, CISI, MEDLINE vs ts_rank
 #                                (data from $PGC_DATA, default ../shared/data beside the repo)
-#   bash bench/run.sh topk       core BM25 top-10 over 1,000,000 synthetic titles, WAND vs all
+#   bash bench/run.sh topk       core BM25 top-10 over 1,000,000 synthetic titles, WAND vs all,
+#                                and over one segment of 1,000,000 products (blocks decoded)
 #   bash bench/run.sh bm25       commerce_bm25 top-10 through SQL vs ts_rank over GIN (on a stored
 #                                tsvector and on an expression), 1,000,000 synthetic products,
 #                                WANDS queries (minutes; not part of "all")
