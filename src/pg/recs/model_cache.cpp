@@ -68,23 +68,16 @@ bool look_up(bool by_id, int64 model_id, const text *name, ServedModel *out) {
 }  // namespace
 
 bool find_model(bool by_id, int64 model_id, const text *name, Snapshot snapshot, ServedModel *out) {
-  Datum values[1];
-  SPIPlanPtr plan;
-  if (by_id) {
-    Oid types[1] = {INT8OID};
-    plan = commerce::pg::keep_plan(by_id_plan,
-                                   "SELECT m.model_id, m.xmin FROM commerce.models m"
-                                   " WHERE m.model_id = $1 AND m.status <> 'retired'",
-                                   1, types);
-    values[0] = Int64GetDatum(model_id);
-  } else {
-    Oid types[1] = {TEXTOID};
-    plan = commerce::pg::keep_plan(by_name_plan,
-                                   "SELECT m.model_id, m.xmin FROM commerce.models m"
-                                   " WHERE m.name = $1 AND m.status = 'active'",
-                                   1, types);
-    values[0] = PointerGetDatum(name);
-  }
+  // By id any model but a retired one; by name only the active one.
+  Oid types[1] = {by_id ? Oid{INT8OID} : Oid{TEXTOID}};
+  Datum values[1] = {by_id ? Int64GetDatum(model_id) : PointerGetDatum(name)};
+  const SPIPlanPtr plan =
+      commerce::pg::keep_plan(by_id ? by_id_plan : by_name_plan,
+                              by_id ? "SELECT m.model_id, m.xmin FROM commerce.models m"
+                                      " WHERE m.model_id = $1 AND m.status <> 'retired'"
+                                    : "SELECT m.model_id, m.xmin FROM commerce.models m"
+                                      " WHERE m.name = $1 AND m.status = 'active'",
+                              1, types);
   if (SPI_execute_snapshot(plan, values, nullptr, snapshot, InvalidSnapshot, true, false, 1) !=
       SPI_OK_SELECT) {
     elog(ERROR, "reading the model failed");
