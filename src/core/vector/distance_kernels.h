@@ -5,6 +5,7 @@
 #include "core/pure_cpp.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 
 namespace commerce::vector::kernels {
@@ -22,6 +23,9 @@ struct KernelSet {
   float (*norm_squared)(const float *a, std::size_t n) noexcept;
   double (*norm_squared_double)(const float *a, std::size_t n) noexcept;
   CosineSums (*cosine_sums)(const float *a, const float *b, std::size_t n) noexcept;
+  // `b` as binary16 bit patterns.
+  float (*l2_squared_half)(const float *a, const std::uint16_t *b, std::size_t n) noexcept;
+  float (*inner_product_half)(const float *a, const std::uint16_t *b, std::size_t n) noexcept;
 };
 
 // Plain loops that GCC vectorises for the baseline instruction set: any CPU.
@@ -30,7 +34,7 @@ extern const KernelSet kPortable;
 // Explicit x86-64 kernels: independent accumulators (32 floats in flight per loop step), a tree
 // reduction, masked loads for the tail.
 // nullptr where the compiler cannot build them (not x86-64, or neither GCC nor Clang).
-extern const KernelSet *const kAvx2;    // AVX2 + FMA (Haswell, Zen)
+extern const KernelSet *const kAvx2;    // AVX2 + FMA + F16C (Haswell, Zen)
 extern const KernelSet *const kAvx512;  // AVX-512F (Skylake-SP, Ice Lake, Zen 4)
 
 // The sets this CPU can run, slowest first; the last is the one in use.

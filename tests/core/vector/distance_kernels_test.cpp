@@ -1,5 +1,6 @@
-// Every kernel set this CPU can run (AVX-512, AVX2+FMA, portable) against the scalar references,
-// for every length from 1 to 1000 and for pointers at every float offset from a cache line.
+// Every kernel set this CPU can run (AVX-512, AVX2+FMA, portable), on float and binary16 vectors,
+// against the scalar references, for every length from 1 to 1000 and for pointers at every float
+// offset from a cache line.
 #include "core/vector/distance_kernels.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +8,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <iostream>
 #include <limits>
 #include <random>
@@ -61,6 +63,16 @@ void expect_exact(const KernelSet &set, const float *a, const float *b, std::siz
   EXPECT_EQ(s.dot, reference::inner_product(a, b, n)) << where;
   EXPECT_EQ(s.norm_a, reference::inner_product(a, a, n)) << where;
   EXPECT_EQ(s.norm_b, reference::inner_product(b, b, n)) << where;
+  // The same b stored as binary16 (small integers are exact halves), at an offset of its own
+  // from a cache line, with a NaN guard after it.
+  std::vector<std::uint16_t> storage(n + 64, 0x7e00);
+  std::uint16_t *halves = storage.data() + n % 32;
+  for (std::size_t i = 0; i < n; ++i) {
+    const _Float16 h = static_cast<_Float16>(b[i]);
+    std::memcpy(&halves[i], &h, sizeof h);
+  }
+  EXPECT_EQ(set.l2_squared_half(a, halves, n), reference::l2_squared_distance(a, b, n)) << where;
+  EXPECT_EQ(set.inner_product_half(a, halves, n), reference::inner_product(a, b, n)) << where;
 }
 
 TEST(DistanceKernels, EverySetIsExactOnIntegersForEveryLengthAndOffset) {
