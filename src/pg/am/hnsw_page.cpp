@@ -3,11 +3,11 @@
 #include "pg/am/hnsw_page.h"
 #include "pg/am/logged_page.h"
 
+#include "core/vector/distance.h"
 #include "core/vector/hnsw/half.h"
 #include "core/vector/hnsw/params.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 
 extern "C" {
@@ -286,9 +286,8 @@ float element_distance(Relation index, NodeId id, const float *query, const Layo
     const ElementView e{item, &layout};
     float values[kMaxElementDims];
     e.copy_vector(values);
-    double sum = 0.0;
-    for (int i = 0; i < layout.dims; ++i) sum += static_cast<double>(values[i]) * values[i];
-    *norm = static_cast<float>(std::sqrt(sum));
+    *norm =
+        static_cast<float>(commerce::vector::norm(values, static_cast<std::size_t>(layout.dims)));
   }
   UnlockReleaseBuffer(buffer);
   return distance;

@@ -8,10 +8,10 @@
 // with a lower bound of its exact distance and the executor re-ranks the rows on the table's
 // float vectors (xs_recheckorderby), pulling rows until no later one can be nearer.
 #include <algorithm>
-#include <cmath>
 #include <optional>
 #include <vector>
 
+#include "core/vector/distance.h"
 #include "core/vector/embedding.h"
 #include "core/vector/hnsw/half.h"
 #include "core/vector/hnsw/search.h"
@@ -63,9 +63,7 @@ class ScanWork {
       vector::check_same_dimensions(raw.size(), meta_.dims);
       query_.resize(raw.size());
       if (!core::prepare_vector(metric_, raw, query_)) query_.clear();
-      double sum = 0.0;
-      for (float v : query_) sum += static_cast<double>(v) * v;
-      query_norm_ = static_cast<float>(std::sqrt(sum));
+      query_norm_ = static_cast<float>(vector::norm(query_.data(), query_.size()));
     }
     ScanDistance distance{this};
     const core::NodeId entry = node_id(meta_.entry_block, meta_.entry_offset);
