@@ -29,15 +29,9 @@ void from_half(const Half *in, float *out, std::size_t n) noexcept {
 }
 
 float graph_distance(Metric metric, const float *query, const Half *v, std::size_t n) noexcept {
-  switch (metric) {
-    case Metric::kL2:
-      return l2_squared_distance_half(query, v, n);
-    case Metric::kCosine:
-      return 1.0f - inner_product_half(query, v, n);
-    case Metric::kInnerProduct:
-      return -inner_product_half(query, v, n);
-  }
-  return 0.0f;
+  return graph_distance_from(
+      metric, [&] { return l2_squared_distance_half(query, v, n); },
+      [&] { return inner_product_half(query, v, n); });
 }
 
 double exact_lower_bound(Metric metric, float graph, float query_norm, float v_norm,

@@ -7,15 +7,8 @@
 namespace commerce::vector::hnsw {
 
 float graph_distance(Metric metric, const float *a, const float *b, std::size_t n) noexcept {
-  switch (metric) {
-    case Metric::kL2:
-      return l2_squared_distance(a, b, n);
-    case Metric::kCosine:
-      return 1.0f - inner_product(a, b, n);
-    case Metric::kInnerProduct:
-      return -inner_product(a, b, n);
-  }
-  return 0.0f;
+  return graph_distance_from(
+      metric, [&] { return l2_squared_distance(a, b, n); }, [&] { return inner_product(a, b, n); });
 }
 
 bool prepare_vector(Metric metric, std::span<const float> in, std::span<float> out) noexcept {
