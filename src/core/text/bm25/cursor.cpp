@@ -39,7 +39,7 @@ class TermCursor final : public Cursor {
     return weight_ * tf / (tf + index_.norm(doc_));
   }
 
-  double block_bound(DocId target, DocId *last) override {
+  double next_block_bound(DocId target, DocId *last) override {
     while (block_ < p_.block_last.size() && p_.block_last[block_] < target) ++block_;
     if (block_ == p_.block_last.size()) {
       *last = kNoDoc;
@@ -88,7 +88,7 @@ class ListCursor final : public Cursor {
 
   double score() const override { return scores_[i_]; }
 
-  double block_bound(DocId target, DocId *last) override {
+  double next_block_bound(DocId target, DocId *last) override {
     while (block_ < block_last_.size() && block_last_[block_] < target) ++block_;
     if (block_ == block_last_.size()) {
       *last = kNoDoc;
@@ -134,7 +134,7 @@ class UnionCursor final : public Cursor {
     return s;
   }
 
-  double block_bound(DocId target, DocId *last) override {
+  double next_block_bound(DocId target, DocId *last) override {
     double bound = 0.0;
     *last = kNoDoc;
     for (auto &c : children_) {
