@@ -9,6 +9,8 @@
 //     second is what PostgreSQL's documentation shows first: GIN on the expression
 //     to_tsvector('english', name || ' ' || description), ranked by ts_rank of the same
 //     expression, which recomputes the tsvector of every matching row;
+//   - times a prepared primary-key lookup of one row the same way, to show the round trip that
+//     every statement pays before any search;
 //   - top-10 through prepared statements for three query sets: one word and two or three words
 //     (drawn seeded from the catalog's 2,000 most popular words, synthetic and WANDS words alike)
 //     and the 480 real WANDS queries, words OR-ed on both sides
@@ -262,6 +264,20 @@ int main(int argc, char **argv) {
   client->prepare("ts_rank_expression", kExpressionTop10, 1);
   std::printf("plan: %s\n", plan(kExpressionTop10, "wireless | headphon").c_str());
   client->prepare("matches", "SELECT count(*) FROM bench_products WHERE tsv @@ $1::tsquery", 1);
+
+  // What every statement pays on this machine before any search: a prepared primary-key lookup
+  // of one row, timed as the queries are. It puts the BM25 latencies below in proportion.
+  client->prepare("point", "SELECT id FROM bench_products WHERE id = $1", 1);
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < kSetQueries; ++i) ids.push_back(std::to_string(i * 4999 % rows));
+  run("point", ids, ids.size());  // warm
+  std::vector<Run> point_rounds;
+  for (int round = 0; round < kRounds; ++round)
+    point_rounds.push_back(run("point", ids, ids.size()));
+  const Run point = median_run(point_rounds);
+  std::printf(
+      "\nround trip: a prepared primary-key lookup of one row, median %.3f ms, p95 %.3f ms\n",
+      percentile(point.ms, 0.5), percentile(point.ms, 0.95));
 
   std::vector<QuerySet> sets = drawn_sets(searchable);
   if (!wands.empty()) sets.push_back({"WANDS queries", wands});
