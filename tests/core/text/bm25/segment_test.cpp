@@ -180,6 +180,36 @@ TEST(Bm25Segments, OneWordQueriesDecodeTheirBestBlocksFirst) {
     expect_same_hits(corpus_top_k(corpus, q, k, params, cancel), want, k);
 }
 
+// Cursors keep the last block bound they gave (WAND asks for it again and again); a seek
+// backwards must not leave a later block's bound in place of the earlier block's.
+TEST(Bm25Segments, BlockBoundsFollowASeekBackwards) {
+  constexpr std::size_t kDocs = 2000;
+  std::vector<Doc> docs(kDocs);
+  for (std::size_t i = 0; i < kDocs; ++i) {
+    docs[i].body = {{"common", 0, 0, 0, false}, {word_name(i), 1, 0, 0, false}};
+    if (i == 1900) docs[i].title = {{"common", 0, 0, 0, false}, {"common", 1, 0, 0, false}};
+  }
+  auto segment = write(docs, 0, kDocs, 3.0);
+  const Corpus corpus({segment->view()});
+  Query q;
+  q.clauses.push_back(Clause{Occur::kShould, {Alternative{{"common"}, {0}}}});
+  OpenedQuery o = open_query(corpus, q, Params{});
+  ASSERT_EQ(o.should.size(), 1u);
+  Cursor &c = *o.should[0];
+  DocId far_last = 0, first_last = 0;
+  const double far = c.block_bound(1900, &far_last);
+  EXPECT_GE(far_last, 1900u);
+  c.seek(0);
+  EXPECT_EQ(c.doc(), 0u);
+  const double first = c.block_bound(0, &first_last);
+  EXPECT_LT(first_last, 1900u);  // block 0, not the block of document 1900
+  EXPECT_LT(first, far);         // only body occurrences in block 0
+  // And forwards again, the far block's bound as before.
+  DocId again_last = 0;
+  EXPECT_EQ(c.block_bound(1900, &again_last), far);
+  EXPECT_EQ(again_last, far_last);
+}
+
 TEST(Bm25Segments, TypoVariantsComeFromEverySegment) {
   std::vector<Doc> docs(3);
   docs[0].title = {{"wireless", 0, 0, 0, false}};
