@@ -78,7 +78,6 @@ class ScanWork {
     while (true) {
       if (position_ < hits_.size()) {
         const core::Hit &h = hits_[position_++];
-        returned_.insert(h.doc);
         *tid = key_tid(h.key);
         *score = h.score;
         return true;
@@ -92,7 +91,11 @@ class ScanWork {
           if (!allowed_ || allowed_->count(h.doc) != 0) hits_.push_back(h);
         continue;
       }
-      // Rows that do not match score 0 and come last, in index order.
+      // Rows that do not match score 0 and come last, in index order. The rows returned so far
+      // are all of hits_: each rerun's list starts with the previous one (the order is
+      // deterministic), and the last one holds every match.
+      if (fallback_ == 0)
+        for (const core::Hit &h : hits_) returned_.insert(h.doc);
       while (fallback_ < corpus.documents()) {
         const DocId d = fallback_++;
         cancel_.poll();
@@ -121,8 +124,8 @@ class ScanWork {
   std::vector<core::Hit> hits_;
   std::size_t position_ = 0;
   std::size_t k_ = 0;
-  bool complete_ = false;  // hits_ holds every match
-  std::unordered_set<DocId> returned_;
+  bool complete_ = false;               // hits_ holds every match
+  std::unordered_set<DocId> returned_;  // filled when the rows with score 0 begin
   DocId fallback_ = 0;
 };
 
