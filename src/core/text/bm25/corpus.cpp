@@ -36,6 +36,12 @@ std::size_t first_at_least(const std::vector<DocId> &docs, std::size_t from, Doc
       begin);
 }
 
+// One posting's BM25 contribution; every path here computes it through this one expression, so
+// that a posting's score has the same bits whichever path scored it.
+double posting_score(double weight, const Norm &norm, double tf, double length) {
+  return weight * tf / (tf + norm(length));
+}
+
 struct Part {
   const SegmentView *segment;
   const DictionaryEntry *entry;
@@ -97,7 +103,15 @@ class SegmentTermCursor final : public Cursor {
     block_.decode_values();
     if (++block_score_calls_ < kBatchAfter) return score_at(i_);
     block_scores_.resize(block_.size());
-    for (std::size_t j = 0; j < block_.size(); ++j) block_scores_[j] = score_at(j);
+    // Through locals: with the members read through `this` the compiler could not rule out
+    // that the stores alias them, and divided one posting at a time.
+    const double weight = weight_;
+    const Norm norm = norm_;
+    const float *tfs = block_.tfs.data();
+    const double *lengths = block_.lengths.data();
+    double *out = block_scores_.data();
+    const std::size_t n = block_.size();
+    for (std::size_t j = 0; j < n; ++j) out[j] = posting_score(weight, norm, tfs[j], lengths[j]);
     block_scores_ready_ = true;
     return block_scores_[i_];
   }
@@ -161,8 +175,7 @@ class SegmentTermCursor final : public Cursor {
   static constexpr double kBoundSlack = 1.0 + 1e-12;
 
   double score_at(std::size_t j) const {
-    const double tf = block_.tfs[j];
-    return weight_ * tf / (tf + norm_(block_.lengths[j]));
+    return posting_score(weight_, norm_, block_.tfs[j], block_.lengths[j]);
   }
 
   // The best score any posting matching one of `impacts` can have: each pair scored as
@@ -171,10 +184,8 @@ class SegmentTermCursor final : public Cursor {
   // step is monotonic), but one with a smaller tf is only below it in exact arithmetic.
   double bound(std::span<const Impact> impacts) const {
     double best = 0.0;
-    for (const Impact &i : impacts) {
-      const double tf = i.tf;
-      best = std::max(best, weight_ * tf / (tf + norm_(i.length)));
-    }
+    for (const Impact &i : impacts)
+      best = std::max(best, posting_score(weight_, norm_, i.tf, i.length));
     return best * kBoundSlack;
   }
 
@@ -276,7 +287,7 @@ std::unique_ptr<Cursor> open_phrase(const Corpus &corpus, const Alternative &alt
     if (matches == 0) continue;
     const double tf = static_cast<double>(matches);
     docs.push_back(d);
-    scores.push_back(weight * tf / (tf + norm(lead.length())));
+    scores.push_back(posting_score(weight, norm, tf, lead.length()));
   }
   return list_cursor(std::move(docs), std::move(scores), kSegmentBlockSize);
 }
