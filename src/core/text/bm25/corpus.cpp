@@ -102,6 +102,22 @@ class SegmentTermCursor final : public Cursor {
     if (block_scores_ready_) return block_scores_[i_];
     block_.decode_values();
     if (++block_score_calls_ < kBatchAfter) return score_at(i_);
+    score_block();
+    return block_scores_[i_];
+  }
+
+  BlockView rest_of_block() override {
+    if (doc_ == kNoDoc) return {};
+    if (!block_scores_ready_) {
+      block_.decode_values();
+      score_block();
+    }
+    return {block_base_, std::span<const DocId>(block_.docs).subspan(i_),
+            std::span<const double>(block_scores_).subspan(i_)};
+  }
+
+  // Scores every posting of the loaded block into block_scores_.
+  void score_block() const {
     block_scores_.resize(block_.size());
     // Through locals: with the members read through `this` the compiler could not rule out
     // that the stores alias them, and divided one posting at a time.
@@ -113,7 +129,6 @@ class SegmentTermCursor final : public Cursor {
     const std::size_t n = block_.size();
     for (std::size_t j = 0; j < n; ++j) out[j] = posting_score(weight, norm, tfs[j], lengths[j]);
     block_scores_ready_ = true;
-    return block_scores_[i_];
   }
 
   double next_block_bound(DocId target, DocId *last) override {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "core/text/bm25/inverted_index.h"
@@ -47,6 +48,16 @@ class Cursor {
   // Moves to the first document >= target, backwards too when seekable(); block_bound() then
   // goes on from there.
   virtual void seek(DocId target) { advance(target); }
+
+  // The postings from doc() to the end of its block, with their scores: a block scored whole
+  // (best-first search) is read as arrays instead of a virtual next() and score() per posting.
+  // Only seekable cursors have blocks; others return an empty view.
+  struct BlockView {
+    DocId base = 0;               // added to each of docs
+    std::span<const DocId> docs;  // ascending
+    std::span<const double> scores;
+  };
+  virtual BlockView rest_of_block() { return {}; }
 
  protected:
   // block_bound() for a target past the last block asked about.

@@ -254,15 +254,16 @@ void best_blocks_first(Cursor &c, TopK &top, CancelCheck &cancel, SearchStats &s
     std::pop_heap(blocks.begin(), end, after);
     const Block &b = *(end - 1);
     if (top.full() && b.bound < top.threshold()) return;
-    // The block ends at b.last: stepping past it would decode the next block for nothing.
-    for (c.seek(b.first); c.doc() <= b.last; c.next()) {
-      cancel.poll();
-      const double score = c.score();
+    cancel.poll();
+    // The block's postings from b.first on are the rest of the block the seek lands in.
+    c.seek(b.first);
+    const Cursor::BlockView view = c.rest_of_block();
+    for (std::size_t j = 0; j < view.docs.size(); ++j) {
+      const double score = view.scores[j];
       if (!top.full() || score >= top.threshold()) {
         ++stats.scored;
-        top.offer({c.doc(), 0, score});
+        top.offer({view.base + view.docs[j], 0, score});
       }
-      if (c.doc() == b.last) break;
     }
   }
 }
