@@ -100,7 +100,6 @@ class SegmentTermCursor final : public Cursor {
   // so the scores are the same bits either way.
   double score() const override {
     if (block_scores_ready_) return block_scores_[i_];
-    block_.decode_values();
     if (++block_score_calls_ < kBatchAfter) return score_at(i_);
     score_block();
     return block_scores_[i_];
@@ -108,16 +107,14 @@ class SegmentTermCursor final : public Cursor {
 
   BlockView rest_of_block() override {
     if (doc_ == kNoDoc) return {};
-    if (!block_scores_ready_) {
-      block_.decode_values();
-      score_block();
-    }
+    if (!block_scores_ready_) score_block();
     return {block_base_, std::span<const DocId>(block_.docs).subspan(i_),
             std::span<const double>(block_scores_).subspan(i_)};
   }
 
   // Scores every posting of the loaded block into block_scores_.
   void score_block() const {
+    block_.decode_values();
     block_scores_.resize(block_.size());
     // Through locals: with the members read through `this` the compiler could not rule out
     // that the stores alias them, and divided one posting at a time.
@@ -190,6 +187,7 @@ class SegmentTermCursor final : public Cursor {
   static constexpr double kBoundSlack = 1.0 + 1e-12;
 
   double score_at(std::size_t j) const {
+    block_.decode_values();
     return posting_score(weight_, norm_, block_.tfs[j], block_.lengths[j]);
   }
 

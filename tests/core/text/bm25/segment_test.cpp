@@ -107,6 +107,26 @@ void expect_same_hits(const std::vector<Hit> &got, const std::vector<Hit> &want,
   }
 }
 
+// Documents whose body holds "common" once and a word of their own; those in [from, to) also
+// hold "common" `title_times` times in the title.
+std::vector<Doc> common_word_docs(std::size_t n, std::size_t from, std::size_t to,
+                                  std::uint32_t title_times) {
+  std::vector<Doc> docs(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    docs[i].body = {{"common", 0, 0, 0, false}, {word_name(i), 1, 0, 0, false}};
+    if (i >= from && i < to)
+      for (std::uint32_t t = 0; t < title_times; ++t)
+        docs[i].title.push_back({"common", t, 0, 0, false});
+  }
+  return docs;
+}
+
+Query common_word_query() {
+  Query q;
+  q.clauses.push_back(Clause{Occur::kShould, {Alternative{{"common"}, {0}}}});
+  return q;
+}
+
 TEST(Bm25Segments, CorpusTopKEqualsTheInMemoryReference) {
   std::mt19937 rng(7);
   for (int round = 0; round < 12; ++round) {
@@ -150,13 +170,7 @@ TEST(Bm25Segments, CorpusTopKEqualsTheInMemoryReference) {
 // cursor loads when it opens); the answer is the reference's, for any k.
 TEST(Bm25Segments, OneWordQueriesDecodeTheirBestBlocksFirst) {
   constexpr std::size_t kDocs = 6000;
-  std::vector<Doc> docs(kDocs);
-  for (std::size_t i = 0; i < kDocs; ++i) {
-    docs[i].body = {{"common", 0, 0, 0, false}, {word_name(i), 1, 0, 0, false}};
-    if (i >= 5900 && i < 5906)
-      docs[i].title = {
-          {"common", 0, 0, 0, false}, {"common", 1, 0, 0, false}, {"common", 2, 0, 0, false}};
-  }
+  const std::vector<Doc> docs = common_word_docs(kDocs, 5900, 5906, 3);
   InvertedIndex reference;
   for (std::size_t i = 0; i < kDocs; ++i)
     reference.add(static_cast<std::int64_t>(i), fields_of(docs[i], 3.0));
@@ -166,8 +180,7 @@ TEST(Bm25Segments, OneWordQueriesDecodeTheirBestBlocksFirst) {
   std::vector<SegmentView> views;
   for (auto &p : parts) views.push_back(p->view());
   const Corpus corpus(views);
-  Query q;
-  q.clauses.push_back(Clause{Occur::kShould, {Alternative{{"common"}, {0}}}});
+  const Query q = common_word_query();
   const Params params{1.2, 0.75};
   CancelCheck cancel;
   const std::vector<Hit> want = score_all(reference, q, params, cancel);
@@ -184,16 +197,9 @@ TEST(Bm25Segments, OneWordQueriesDecodeTheirBestBlocksFirst) {
 // backwards must not leave a later block's bound in place of the earlier block's.
 TEST(Bm25Segments, BlockBoundsFollowASeekBackwards) {
   constexpr std::size_t kDocs = 2000;
-  std::vector<Doc> docs(kDocs);
-  for (std::size_t i = 0; i < kDocs; ++i) {
-    docs[i].body = {{"common", 0, 0, 0, false}, {word_name(i), 1, 0, 0, false}};
-    if (i == 1900) docs[i].title = {{"common", 0, 0, 0, false}, {"common", 1, 0, 0, false}};
-  }
-  auto segment = write(docs, 0, kDocs, 3.0);
+  auto segment = write(common_word_docs(kDocs, 1900, 1901, 2), 0, kDocs, 3.0);
   const Corpus corpus({segment->view()});
-  Query q;
-  q.clauses.push_back(Clause{Occur::kShould, {Alternative{{"common"}, {0}}}});
-  OpenedQuery o = open_query(corpus, q, Params{});
+  OpenedQuery o = open_query(corpus, common_word_query(), Params{});
   ASSERT_EQ(o.should.size(), 1u);
   Cursor &c = *o.should[0];
   DocId far_last = 0, first_last = 0;
